@@ -1,0 +1,41 @@
+# Haven — two commands matter: `make run` and `make test`.
+VENV    := .venv
+BIN     := $(VENV)/bin
+DEMO    := .haven-demo
+PYTEST_ARGS ?=
+
+.PHONY: run test lint check-i18n bench system-test-deps clean i18n vendor
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.runtime
+
+## make run: a demo instance on SQLite with intake :8080, reviewer :8081, case base :8082, vault API :8083
+run: $(VENV)/.runtime
+	$(BIN)/haven demo --dir $(DEMO)
+
+## make test: lint, architecture contracts and the whole suite (browser tests in Debian's Chromium)
+test: $(VENV)/.test system-test-deps lint
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+system-test-deps:
+	@bash deploy/scripts/install-test-deps.sh
+
+bench: $(VENV)/.test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(DEMO) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite drives for real: Debian's Chromium (browser
+# tests; never a downloaded browser) and Redis (rate-limit storage tests). Needs root or a
+# machine where they are already installed.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "make test needs: ${missing[*]} (sudo apt-get install -y ${missing[*]})" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

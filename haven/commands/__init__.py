@@ -1,0 +1,1 @@
+"""One module per `haven` command group; each exposes `commands` (a list of click commands)."""

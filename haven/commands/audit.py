@@ -1,0 +1,5 @@
+"""`haven audit` commands."""
+
+import click
+
+commands: list[click.Command] = []

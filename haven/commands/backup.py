@@ -1,0 +1,5 @@
+"""`haven backup` commands."""
+
+import click
+
+commands: list[click.Command] = []

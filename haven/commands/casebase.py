@@ -1,0 +1,5 @@
+"""`haven casebase` commands."""
+
+import click
+
+commands: list[click.Command] = []

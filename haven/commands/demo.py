@@ -1,0 +1,5 @@
+"""`haven demo` commands."""
+
+import click
+
+commands: list[click.Command] = []

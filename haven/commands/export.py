@@ -1,0 +1,5 @@
+"""`haven export` commands."""
+
+import click
+
+commands: list[click.Command] = []

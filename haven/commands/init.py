@@ -1,0 +1,5 @@
+"""`haven init` commands."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""`haven keys` commands."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""`haven purge` commands."""
+
+import click
+
+commands: list[click.Command] = []

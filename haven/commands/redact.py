@@ -1,0 +1,5 @@
+"""`haven redact` commands."""
+
+import click
+
+commands: list[click.Command] = []

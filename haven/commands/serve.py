@@ -1,0 +1,5 @@
+"""`haven serve` commands."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""`haven submit` commands."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""`haven verify_site` commands."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,1 @@
+"""vault.blobs (being built)."""

@@ -1,0 +1,1 @@
+"""vault.models (being built)."""

@@ -1,0 +1,1 @@
+"""vault.store (being built)."""
