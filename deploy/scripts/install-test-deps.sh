@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite drives for real: Debian's Chromium (browser
-# tests; never a downloaded browser) and Redis (rate-limit storage tests). Needs root or a
+# tests; never a downloaded browser), Redis (rate-limit storage), nginx and tor (deployment
+# configuration checks) and PostgreSQL (database role tests; .ci/run also runs the suite on it). Needs root or a
 # machine where they are already installed.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v tor >/dev/null 2>&1 || [ -x /usr/sbin/tor ] || missing+=(tor)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "make test needs: ${missing[*]} (sudo apt-get install -y ${missing[*]})" >&2
