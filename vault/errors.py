@@ -26,3 +26,205 @@ class BadSignature(VaultError):
 
 
 # --- storage, blobs, audit (vault.store, vault.blobs, vault.audit) ---------------------
+
+
+class StoreError(VaultError):
+    code = "store_error"
+
+
+class UnknownReport(StoreError):
+    code = "unknown_report"
+
+
+class DuplicateReport(StoreError):
+    code = "duplicate_report"
+
+
+class DuplicateLookup(StoreError):
+    code = "duplicate_lookup"
+
+
+class InvalidRecord(StoreError):
+    """A value given to the store is malformed (bad id, day, direction, state)."""
+
+    code = "invalid_record"
+
+
+class EventConflict(StoreError):
+    """An event with this (report, direction, seq) exists already (a fork or a replay)."""
+
+    code = "event_conflict"
+
+
+class ReportNotActive(StoreError):
+    code = "report_not_active"
+
+
+class StaleStatus(StoreError):
+    """The reporter status update carries an epoch not above the stored one."""
+
+    code = "stale_status"
+
+
+class UnknownBlob(StoreError):
+    code = "unknown_blob"
+
+
+class BlobIncomplete(StoreError):
+    code = "blob_incomplete"
+
+
+class BlobAlreadyAttached(StoreError):
+    code = "blob_already_attached"
+
+
+class BlobCorrupt(StoreError):
+    """A stored blob's bytes no longer hash to its id."""
+
+    code = "blob_corrupt"
+
+
+class UploadError(StoreError):
+    code = "upload_error"
+
+
+class UnknownUpload(UploadError):
+    code = "unknown_upload"
+
+
+class UploadExpired(UploadError):
+    code = "upload_expired"
+
+
+class ChunkOutOfOrder(UploadError):
+    code = "chunk_out_of_order"
+
+
+class ChunkMismatch(UploadError):
+    """A resent last chunk differs from the one already accepted."""
+
+    code = "chunk_mismatch"
+
+
+class BadChunk(UploadError):
+    """The chunk's length or index breaks the upload rules (vault/SPEC.md)."""
+
+    code = "bad_chunk"
+
+
+class UploadTooLarge(UploadError):
+    code = "upload_too_large"
+
+
+class UploadIncomplete(UploadError):
+    code = "upload_incomplete"
+
+
+class DiskFull(StoreError):
+    """Free space is below the high-water mark: refuse new bytes (the intake answers 503)."""
+
+    code = "disk_full"
+
+
+class AuditError(VaultError):
+    code = "audit_error"
+
+
+class AuditTampered(AuditError):
+    """The audit log does not match itself, its signed heads or a saved head.
+
+    ``first_bad_seq`` is the first entry known to be wrong (or missing); when an edit was
+    hidden by recomputing hashes, it is the start of the range between the last head that
+    still matches and the first that does not.
+    """
+
+    code = "audit_tampered"
+
+    def __init__(self, message: str, *, first_bad_seq: int | None = None,
+                 head_size: int | None = None) -> None:
+        super().__init__(message)
+        self.first_bad_seq = first_bad_seq
+        self.head_size = head_size
+
+
+class AuditHeadForged(AuditTampered):
+    code = "audit_head_forged"
+
+
+class BadProof(AuditError):
+    code = "bad_proof"
+
+
+class BackupError(VaultError):
+    code = "backup_error"
+
+
+# --- reviewer accounts, keys, records (vault.accounts, vault.reviewer_store) -----------
+
+
+class AccountError(VaultError):
+    code = "account_error"
+
+
+class InvalidCredentials(AccountError):
+    """Login refused; the API never says which factor was wrong."""
+
+    code = "invalid_credentials"
+
+
+class AccountLocked(AccountError):
+    code = "locked"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WeakPassword(AccountError):
+    code = "weak_password"
+
+
+class BadKdfParams(AccountError):
+    code = "bad_kdf_params"
+
+
+class BadPassphrase(AccountError):
+    """A wrapped reviewer key does not open with this passphrase."""
+
+    code = "bad_passphrase"
+
+
+class DuplicateAccount(AccountError):
+    code = "conflict"
+
+
+class UnknownAccount(AccountError):
+    code = "not_found"
+
+
+class KeyStateError(AccountError):
+    """A reviewer key is unknown, not the caller's, or not in a state that allows this."""
+
+    code = "key_state"
+
+
+class NoAccess(AccountError):
+    """The report or record is not visible to this account (unknown ids look the same)."""
+
+    code = "no_access"
+
+
+class QuotaExceeded(AccountError):
+    code = "quota_exceeded"
+
+
+class InvalidReviewerRecord(AccountError):
+    code = "bad_request"
+
+
+class BundleRejected(AccountError):
+    code = "invalid_bundle"
+
+
+class StaleBundle(AccountError):
+    code = "stale_bundle"
