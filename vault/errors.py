@@ -23,6 +23,181 @@ class BadSignature(VaultError):
 
 
 # --- envelope format, sealing and opening (vault.format, vault.seal, vault.open) -------
+# Codes are those of vault/SPEC.md §10 and of the vectors' "expect" field.
+
+
+class EnvelopeError(VaultError):
+    code = "envelope_error"
+
+
+class UnknownVersion(EnvelopeError):
+    code = "unknown_version"
+
+
+class UnknownType(EnvelopeError):
+    code = "unknown_type"
+
+
+class BadLength(EnvelopeError):
+    code = "bad_length"
+
+
+class Truncated(EnvelopeError):
+    code = "truncated"
+
+
+class TrailingData(EnvelopeError):
+    code = "trailing_data"
+
+
+class MalformedHeader(EnvelopeError):
+    code = "malformed_header"
+
+
+class BundleMismatch(EnvelopeError):
+    """The envelope names another bundle than the one given to open it."""
+
+    code = "bundle_mismatch"
+
+
+class StanzaSetMismatch(EnvelopeError):
+    code = "stanza_set_mismatch"
+
+
+class NoStanzaForKey(EnvelopeError):
+    code = "no_stanza_for_key"
+
+
+class StanzaOpenFailed(EnvelopeError):
+    code = "stanza_open_failed"
+
+
+class HeaderMacMismatch(EnvelopeError):
+    code = "header_mac_mismatch"
+
+
+class FieldsAuthFailed(EnvelopeError):
+    code = "fields_auth_failed"
+
+
+class BadPadding(EnvelopeError):
+    code = "bad_padding"
+
+
+class FieldsMalformed(EnvelopeError):
+    code = "fields_malformed"
+
+
+class FieldsTooLarge(EnvelopeError):
+    code = "fields_too_large"
+
+
+class ManifestMismatch(EnvelopeError):
+    """Missing, extra, swapped or altered blob, wrong ct_len or chunk_count."""
+
+    code = "manifest_mismatch"
+
+
+class GrantInvalid(EnvelopeError):
+    code = "grant_invalid"
+
+
+class ChunkAuthFailed(EnvelopeError):
+    """A stream chunk did not authenticate: reordered, altered or spliced."""
+
+    code = "chunk_auth_failed"
+
+
+class StreamTruncated(EnvelopeError):
+    code = "stream_truncated"
+
+
+class StreamExtended(EnvelopeError):
+    code = "stream_extended"
+
+
+class PlaintextHashMismatch(EnvelopeError):
+    code = "plaintext_hash_mismatch"
+
+
+class UploadChunkInvalid(EnvelopeError):
+    code = "upload_chunk_invalid"
+
+
+class BundleError(VaultError):
+    code = "bundle_error"
+
+
+class BundleMalformed(BundleError):
+    code = "bundle_malformed"
+
+
+class FingerprintMismatch(BundleError):
+    code = "fingerprint_mismatch"
+
+
+class SubkeyNotCertified(BundleError):
+    code = "subkey_not_certified"
+
+
+class SubkeyExpired(BundleError):
+    code = "subkey_expired"
+
+
+class BundleSignatureBad(BundleError):
+    code = "bundle_signature_bad"
+
+
+class BundleNotYetValid(BundleError):
+    code = "bundle_not_yet_valid"
+
+
+class BundleExpired(BundleError):
+    code = "bundle_expired"
+
+
+class BundleRolledBack(BundleError):
+    code = "bundle_rolled_back"
+
+
+class KeyFileInvalid(VaultError):
+    code = "key_file_invalid"
+
+
+class ReceiptInvalid(VaultError):
+    code = "receipt_invalid"
+
+
+class EventError(VaultError):
+    code = "event_error"
+
+
+class EventSignatureBad(EventError):
+    code = "event_signature_bad"
+
+
+class EventSequenceGap(EventError):
+    code = "event_sequence_gap"
+
+
+class EventReplay(EventError):
+    code = "event_replay"
+
+
+class EventReordered(EventError):
+    code = "event_reordered"
+
+
+class EventFork(EventError):
+    code = "event_fork"
+
+
+class EventMalformed(EventError):
+    code = "event_malformed"
+
+
+class UnknownSigner(EventError):
+    code = "unknown_signer"
 
 
 # --- storage, blobs, audit (vault.store, vault.blobs, vault.audit) ---------------------
@@ -170,6 +345,12 @@ class InvalidCredentials(AccountError):
     """Login refused; the API never says which factor was wrong."""
 
     code = "invalid_credentials"
+
+
+class Unauthenticated(AccountError):
+    """No bearer token, or one that is unknown, expired or revoked."""
+
+    code = "unauthenticated"
 
 
 class AccountLocked(AccountError):
