@@ -1,0 +1,137 @@
+"""Ingest of signed release packages and tombstones (S19): the one path every record takes.
+
+The HTTP endpoint, the seed command and the tests all call :func:`ingest`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from casebase import stats
+from casebase.errors import InvalidPackage, OrgMismatch, RecordWithdrawn, VersionConflict
+from casebase.models import Record, Tombstone
+from casebase.records import delete_record, store_release
+from casebase.trust import check_release_key
+from casebase.validation import parse_package, validate_package
+from vault.canonical import canonical_json
+from vault.release_package import verify_package_signatures
+from vault.errors import VaultError
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: str  # created | updated | repeat | withdrawn
+    record_id: str
+    status: int
+    state: str  # pending | published | withdrawn
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "record_id": self.record_id, "state": self.state}
+
+
+def ingest(
+    session: Session,
+    raw: bytes | str | dict[str, Any],
+    *,
+    today: str,
+    publication_delay_days: int,
+    publish_now: bool = False,
+    threshold: int = 5,
+) -> IngestResult:
+    """Validate, verify and apply one signed package. The caller commits."""
+    signed = raw if isinstance(raw, dict) else parse_package(raw)
+    body = validate_package(signed, today)
+    try:
+        verify_package_signatures(signed)
+    except VaultError as exc:
+        raise InvalidPackage(str(exc), exc.code) from None
+    check_release_key(session, body["org_id"], body["release_pk"], body["issued_at"])
+    package_json = canonical_json(signed).decode("utf-8")
+    sha = hashlib.sha256(package_json.encode("utf-8")).hexdigest()
+    tombstone = session.get(Tombstone, body["record_id"])
+    if tombstone is not None:
+        if tombstone.org_id != body["org_id"]:
+            raise OrgMismatch("this record belongs to another organisation")
+        if tombstone.package_sha256 == sha:
+            return IngestResult("repeat", body["record_id"], 200, "withdrawn")
+        raise RecordWithdrawn("this record was withdrawn; nothing more is accepted for it")
+    current = session.get(Record, body["record_id"])
+    if current is not None:
+        if current.org_id != body["org_id"]:
+            raise OrgMismatch("this record belongs to another organisation")
+        if current.package_sha256 == sha:
+            return IngestResult("repeat", current.record_id, 200, current.state)
+        if body["version"] <= current.version:
+            raise VersionConflict(
+                f"version {body['version']} is not newer than the current {current.version}"
+            )
+    if body["type"] == "tombstone":
+        return _withdraw(session, body, package_json, sha, today, threshold)
+    return _release(session, body, package_json, sha, today, current is not None,
+                    publication_delay_days, publish_now)
+
+
+def _release(
+    session: Session, body: dict[str, Any], package_json: str, sha: str, today: str,
+    existed: bool, delay_days: int, publish_now: bool,
+) -> IngestResult:
+    if publish_now or delay_days == 0:
+        state, publish_after = "published", today
+    else:
+        due = dt.date.fromisoformat(today) + dt.timedelta(days=delay_days)
+        state, publish_after = "pending", due.isoformat()
+    store_release(session, body, package_json, sha, today=today,
+                  publish_after=publish_after, state=state)
+    if existed:
+        return IngestResult("updated", body["record_id"], 200, state)
+    return IngestResult("created", body["record_id"], 201, state)
+
+
+def _withdraw(
+    session: Session, body: dict[str, Any], package_json: str, sha: str, today: str,
+    threshold: int,
+) -> IngestResult:
+    """Tombstones act at once: the record, its follow-ups, its search entry and every
+    statistics snapshot that counted it are replaced."""
+    delete_record(session, body["record_id"])
+    session.add(Tombstone(
+        record_id=body["record_id"], org_id=body["org_id"], version=body["version"],
+        issued_at=body["issued_at"], reason=body["reason"], withdrawn_on=today,
+        package_sha256=sha, package_json=package_json,
+    ))
+    session.flush()
+    stats.rebuild_all_snapshots(session, today, threshold)
+    return IngestResult("withdrawn", body["record_id"], 200, "withdrawn")
+
+
+def publish_due(session: Session, today: str) -> int:
+    """Move pending releases whose delay has passed to published; return how many."""
+    due = session.query(Record).filter(Record.state == "pending", Record.publish_after <= today)
+    count = 0
+    for record in due:
+        record.state = "published"
+        count += 1
+    return count
+
+
+def tombstone_feed(session: Session, since: str) -> list[dict[str, Any]]:
+    rows = (
+        session.query(Tombstone)
+        .filter(Tombstone.withdrawn_on >= since)
+        .order_by(Tombstone.withdrawn_on, Tombstone.record_id)
+    )
+    return [
+        {"record_id": t.record_id, "org_id": t.org_id, "version": t.version,
+         "issued_at": t.issued_at, "reason": t.reason, "withdrawn_on": t.withdrawn_on}
+        for t in rows
+    ]
+
+
+def loads_package(package_json: str) -> dict[str, Any]:
+    return json.loads(package_json)

@@ -1,0 +1,143 @@
+"""From a verified release body to stored rows, and from rows to what readers see."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from casebase.countries import COUNTRY_REGION, country_name
+from casebase.db import index_record, unindex_record
+from casebase.models import FollowUp, Record, RecordTerm
+from haven.taxonomy import load_taxonomy
+
+MULTI_VALUED = ("acts", "perpetrators", "mechanisms")
+SURVEILLANCE_ACTS = frozenset({"surveillance_online", "surveillance_physical", "hacking"})
+
+
+def month_of(date: str) -> str:
+    """``YYYY`` or ``YYYY-MM`` as a month; a bare year counts from its January (so a case
+    is flagged for follow-up early rather than late)."""
+    return date if len(date) == 7 else f"{date[:4]}-01"  # noqa: PLR2004
+
+
+def store_release(
+    session: Session, body: dict[str, Any], package_json: str, sha: str, *, today: str,
+    publish_after: str, state: str,
+) -> Record:
+    """Insert or replace the record of ``body``; partner follow-ups survive an update."""
+    data = body["record"]
+    record = session.get(Record, body["record_id"]) or Record(record_id=body["record_id"])
+    acts = set(data["acts"])
+    record.org_id, record.version, record.tier = body["org_id"], body["version"], body["tier"]
+    record.state, record.publish_after, record.ingested_on = state, publish_after, today
+    record.issued_at, record.release_pk = body["issued_at"], body["release_pk"]
+    record.package_sha256, record.package_json = sha, package_json
+    for column in ("kind", "title", "country", "year", "engagement", "verification", "outcome",
+                   "anonymity_requested", "named", "detained", "narrative"):
+        setattr(record, column, data[column])
+    record.name = data.get("name")
+    record.year_to, record.gender, record.role = (
+        data.get("year_to"), data.get("gender"), data.get("role"))
+    record.region = COUNTRY_REGION[data["country"]]
+    record.surveillance = bool(acts & SURVEILLANCE_ACTS)
+    record.restrictive_law = "restrictive_law" in acts
+    record.last_activity = record.last_activity or f"{data['year']}-01"
+    record.search_document = record.search_document or ""
+    session.add(record)
+    session.flush()
+    session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record.record_id))
+    for vocabulary in MULTI_VALUED:
+        for term in data[vocabulary]:
+            session.add(RecordTerm(record_id=record.record_id, vocabulary=vocabulary, term=term))
+    session.execute(
+        sa.delete(FollowUp).where(
+            FollowUp.record_id == record.record_id, FollowUp.source == "release"
+        )
+    )
+    for event in data["follow_up"]:
+        session.add(FollowUp(
+            record_id=record.record_id, date=event["date"], event=event["event"],
+            stance=event.get("stance"), note=event.get("note", ""), source="release",
+            org_id=body["org_id"], added_on=today,
+        ))
+    session.flush()
+    refresh_derived(session, record)
+    return record
+
+
+def refresh_derived(session: Session, record: Record) -> None:
+    """Recompute the last-activity month and the full-text entry of a record."""
+    events = list(session.scalars(sa.select(FollowUp).where(FollowUp.record_id == record.record_id)))
+    months = [month_of(e.date) for e in events] + [f"{record.year_to or record.year}-01"]
+    record.last_activity = max(months)
+    record.search_document = search_document(record, events)
+    index_record(session, record.record_id, record.search_document)
+
+
+def search_document(record: Record, events: list[FollowUp]) -> str:
+    taxonomy = load_taxonomy()
+    data = _package_record(record)
+    parts = [record.title, record.name or "", record.narrative, country_name(record.country)]
+    parts += [taxonomy.label(v, t) for v in MULTI_VALUED for t in data.get(v, [])]
+    parts += list(data.get("un_actors", []))
+    parts += [e.note for e in events if e.note]
+    return "\n".join(p for p in parts if p)
+
+
+def delete_record(session: Session, record_id: str) -> None:
+    unindex_record(session, record_id)
+    session.execute(sa.delete(FollowUp).where(FollowUp.record_id == record_id))
+    session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record_id))
+    session.execute(sa.delete(Record).where(Record.record_id == record_id))
+
+
+def _package_record(record: Record) -> dict[str, Any]:
+    return json.loads(record.package_json)["package"]["record"]
+
+
+def record_view(session: Session, record: Record) -> dict[str, Any]:
+    """The record as readers and the API see it (no signatures, no internal state)."""
+    data = _package_record(record)
+    events = session.scalars(
+        sa.select(FollowUp).where(FollowUp.record_id == record.record_id)
+        .order_by(FollowUp.date, FollowUp.id)
+    )
+    return {
+        "record_id": record.record_id,
+        "org_id": record.org_id,
+        "version": record.version,
+        "tier": record.tier,
+        "kind": record.kind,
+        "title": record.title,
+        "name": record.name,
+        "country": record.country,
+        "region": record.region,
+        "year": record.year,
+        "year_to": record.year_to,
+        "gender": record.gender,
+        "role": record.role,
+        "acts": data["acts"],
+        "perpetrators": data["perpetrators"],
+        "mechanisms": data["mechanisms"],
+        "engagement": record.engagement,
+        "verification": record.verification,
+        "anonymity_requested": record.anonymity_requested,
+        "named": record.named,
+        "detained": record.detained,
+        "surveillance": record.surveillance,
+        "restrictive_law": record.restrictive_law,
+        "narrative": record.narrative,
+        "un_actors": data.get("un_actors", []),
+        "follow_up": [
+            {"date": e.date, "event": e.event, "stance": e.stance, "note": e.note,
+             "source": e.source, "org_id": e.org_id}
+            for e in events
+        ],
+        "outcome": record.outcome,
+        "sg_citations": data.get("sg_citations", []),
+        "last_activity": record.last_activity,
+        "released_on": record.publish_after,
+    }

@@ -1,0 +1,232 @@
+"""Browsing the case base: full-text search, filters, sorting and pages.
+
+A :class:`CaseQuery` is parsed from URL parameters (so every result page has a shareable
+URL) and checked against the vocabularies; :func:`search` runs it on either backend.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from casebase.countries import COUNTRY_CODES
+from casebase.db import is_sqlite
+from casebase.errors import BadQuery
+from casebase.models import Record, RecordTerm
+from haven.taxonomy import load_taxonomy
+
+# URL parameter -> (column or term vocabulary, taxonomy vocabulary or None for special).
+COLUMN_FILTERS = {
+    "kind": "record_kinds",
+    "engagement": "engagement",
+    "gender": "genders",
+    "role": "roles",
+    "verification": "verification_status",
+    "outcome": "case_outcomes",
+}
+TERM_FILTERS = {"act": "acts", "perpetrator": "perpetrators", "mechanism": "mechanisms"}
+SORTS = ("relevance", "newest", "oldest", "country", "activity")
+MAX_QUERY_WORDS = 10
+MAX_PER_PAGE = 100
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    text: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    years: tuple[int, ...] = ()
+    stale_months: int | None = None
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = 20
+
+    def words(self) -> list[str]:
+        return [w.casefold()[:40] for w in _WORD.findall(self.text)][:MAX_QUERY_WORDS]
+
+    def to_params(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters of this query (for links to other pages and sorts)."""
+        query = replace(self, **changes)
+        params: dict[str, Any] = {k: list(v) for k, v in query.filters.items() if v}
+        if query.text:
+            params["q"] = query.text
+        if query.years:
+            params["year"] = [str(y) for y in query.years]
+        if query.stale_months is not None:
+            params["stale"] = str(query.stale_months)
+        params["sort"] = query.sort
+        if query.page != 1:
+            params["page"] = str(query.page)
+        return params
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    records: list[Record]
+    total: int
+    query: CaseQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def parse_query(args: Any, default_per_page: int = 20) -> CaseQuery:
+    """Build a CaseQuery from request args (a MultiDict); BadQuery names the bad parameter."""
+    taxonomy = load_taxonomy()
+    filters: dict[str, tuple[str, ...]] = {}
+    for param, vocabulary in {**COLUMN_FILTERS, **TERM_FILTERS}.items():
+        values = _values(args, param)
+        for value in values:
+            if value not in taxonomy.vocabulary(vocabulary):
+                raise BadQuery(f"unknown {param} {value!r}")
+        if values:
+            filters[param] = values
+    countries = tuple(v.upper() for v in _values(args, "country"))
+    for code in countries:
+        if code not in COUNTRY_CODES:
+            raise BadQuery(f"unknown country {code!r} (use ISO 3166-1 alpha-2 codes)")
+    if countries:
+        filters["country"] = countries
+    if orgs := _values(args, "org"):
+        for org in orgs:
+            if not re.fullmatch(r"[a-z0-9-]{3,64}", org):
+                raise BadQuery(f"malformed org {org!r}")
+        filters["org"] = orgs
+    text = (args.get("q") or "").strip()
+    if len(text) > 200:  # noqa: PLR2004
+        raise BadQuery("search text longer than 200 characters")
+    sort = args.get("sort") or ("relevance" if text else "newest")
+    if sort not in SORTS:
+        raise BadQuery(f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
+    stale = args.get("stale")
+    return CaseQuery(
+        text=text,
+        filters=filters,
+        years=tuple(_int(v, "year", 1990, 2100) for v in _values(args, "year")),
+        stale_months=_int(stale, "stale", 1, 240) if stale else None,
+        sort=sort,
+        page=_int(args.get("page") or "1", "page", 1, 100000),
+        per_page=_int(args.get("per_page") or str(default_per_page), "per_page", 1, MAX_PER_PAGE),
+    )
+
+
+def _values(args: Any, name: str) -> tuple[str, ...]:
+    raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
+    return tuple(v.strip() for v in raw if v and v.strip())
+
+
+def _int(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadQuery(f"{name} must be a whole number") from None
+    if not low <= number <= high:
+        raise BadQuery(f"{name} must be between {low} and {high}")
+    return number
+
+
+def visible(tiers: Iterable[str], today: str) -> sa.ColumnElement[bool]:
+    """Records a reader of these tiers may see: published, or pending whose delay is over."""
+    return sa.and_(
+        Record.tier.in_(tuple(tiers)),
+        sa.or_(
+            Record.state == "published",
+            sa.and_(Record.state == "pending", Record.publish_after <= today),
+        ),
+    )
+
+
+def search(session: Session, query: CaseQuery, tiers: Iterable[str], today: str) -> SearchResult:
+    statement = sa.select(Record).where(visible(tiers, today))
+    statement = _apply_filters(statement, query, today)
+    rank = None
+    if words := query.words():
+        statement, rank = _apply_text(session, statement, words)
+    total = session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    statement = statement.order_by(*_order(query, rank))
+    statement = statement.limit(query.per_page).offset((query.page - 1) * query.per_page)
+    return SearchResult(list(session.scalars(statement)), total, query)
+
+
+def _apply_filters(statement: sa.Select, query: CaseQuery, today: str) -> sa.Select:
+    for param, values in query.filters.items():
+        if param in COLUMN_FILTERS:
+            statement = statement.where(getattr(Record, param).in_(values))
+        elif param in TERM_FILTERS:
+            ids = sa.select(RecordTerm.record_id).where(
+                RecordTerm.vocabulary == TERM_FILTERS[param], RecordTerm.term.in_(values)
+            )
+            statement = statement.where(Record.record_id.in_(ids))
+        elif param == "country":
+            statement = statement.where(Record.country.in_(values))
+        elif param == "org":
+            statement = statement.where(Record.org_id.in_(values))
+    if query.years:
+        statement = statement.where(
+            sa.or_(Record.year.in_(query.years), Record.year_to.in_(query.years))
+        )
+    if query.stale_months is not None:
+        statement = statement.where(Record.last_activity < months_before(today, query.stale_months))
+    return statement
+
+
+def months_before(today: str, months: int) -> str:
+    year, month = int(today[:4]), int(today[5:7])
+    index = year * 12 + (month - 1) - months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _apply_text(session: Session, statement: sa.Select, words: list[str]):
+    if is_sqlite(session):
+        match = " ".join(f'"{w}"*' for w in words)
+        hits = (
+            sa.text("SELECT record_id, bm25(records_fts) AS rank FROM records_fts "
+                    "WHERE records_fts MATCH :match")
+            .bindparams(match=match)
+            .columns(record_id=sa.String, rank=sa.Float)
+            .subquery("hits")
+        )
+        statement = statement.join(hits, hits.c.record_id == Record.record_id)
+        return statement, hits.c.rank.asc()
+    tsquery = sa.func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+    vector = sa.func.to_tsvector("simple", Record.search_document)
+    statement = statement.where(vector.op("@@")(tsquery))
+    return statement, sa.func.ts_rank(vector, tsquery).desc()
+
+
+def _order(query: CaseQuery, rank: Any) -> list[Any]:
+    newest = [Record.year.desc(), Record.record_id]
+    if query.sort == "relevance" and rank is not None:
+        return [rank, *newest]
+    if query.sort == "oldest":
+        return [Record.year.asc(), Record.record_id]
+    if query.sort == "country":
+        return [Record.country.asc(), *newest]
+    if query.sort == "activity":
+        return [Record.last_activity.desc(), *newest]
+    return newest
+
+
+def related(session: Session, record: Record, tiers: Iterable[str], today: str,
+            limit: int = 6) -> list[Record]:
+    """Other visible cases of the same State or the same mechanism, same State first."""
+    mechanisms = sa.select(RecordTerm.term).where(
+        RecordTerm.record_id == record.record_id, RecordTerm.vocabulary == "mechanisms"
+    )
+    same_mechanism = sa.select(RecordTerm.record_id).where(
+        RecordTerm.vocabulary == "mechanisms", RecordTerm.term.in_(mechanisms)
+    )
+    statement = (
+        sa.select(Record)
+        .where(visible(tiers, today), Record.record_id != record.record_id)
+        .where(sa.or_(Record.country == record.country, Record.record_id.in_(same_mechanism)))
+        .order_by(sa.case((Record.country == record.country, 0), else_=1), Record.year.desc(),
+                  Record.record_id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
