@@ -1,0 +1,207 @@
+"""The reviewer app's forms (flask-wtf: every POST carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from haven.taxonomy import load_taxonomy
+
+MAX_TEXT = 20_000
+MAX_LINE = 200
+
+
+def _choices(vocabulary: str, blank: bool = False) -> list[tuple[str, str]]:
+    terms = list(load_taxonomy().vocabulary(vocabulary).items())
+    return ([("", "—")] if blank else []) + terms
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=MAX_LINE)],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    totp = StringField(_l("Code from your authenticator app"),
+                       validators=[Optional(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$")],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    recovery_code = StringField(_l("Or a recovery code"),
+                                validators=[Optional(), Length(max=64)],
+                                render_kw={"autocomplete": "off"})
+
+
+class PassphraseForm(FlaskForm):
+    passphrase = PasswordField(_l("Key passphrase"), validators=[DataRequired(),
+                                                                 Length(max=1024)],
+                               render_kw={"autocomplete": "off"})
+    next = HiddenField()
+
+
+class EmptyForm(FlaskForm):
+    """A CSRF token only (logout, lock)."""
+
+
+class LabelForm(FlaskForm):
+    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=64)])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+
+
+class TriageForm(FlaskForm):
+    country = StringField(_l("Country (ISO code)"),
+                          validators=[Optional(), Regexp(r"^[A-Za-z]{2}$")])
+    acts = SelectMultipleField(_l("Acts"), choices=_choices("acts"), validators=[Optional()])
+    urgent = BooleanField(_l("Urgent track (risk now, urgent appeal wanted)"))
+
+
+STATUSES = ("new", "triaged", "under_verification", "verified", "release_drafted",
+            "released", "held", "closed")
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[(s, s.replace("_", " ")) for s in STATUSES])
+    verification = SelectField(_l("Verification"), choices=_choices("verification_status",
+                                                                      blank=True))
+    reliability = SelectField(_l("Source reliability"),
+                              choices=_choices("source_reliability", blank=True))
+    comment = TextAreaField(_l("Why"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+CHECKLIST = (
+    ("corroboration", _l("Corroborated by an independent source")),
+    ("un_link", _l("Link to UN engagement established")),
+    ("timing", _l("Timing consistent with the UN engagement")),
+    ("identity", _l("Identity confirmed through a trusted channel")),
+)
+
+
+class ChecklistForm(FlaskForm):
+    corroboration = BooleanField(CHECKLIST[0][1])
+    un_link = BooleanField(CHECKLIST[1][1])
+    timing = BooleanField(CHECKLIST[2][1])
+    identity = BooleanField(CHECKLIST[3][1])
+    comment = TextAreaField(_l("Notes on the checks"), validators=[Optional(),
+                                                                   Length(max=MAX_TEXT)])
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField(_l("Reply to the reporter"), validators=[DataRequired(),
+                                                                  Length(max=MAX_TEXT)])
+
+
+class ReconfirmForm(FlaskForm):
+    scopes = SelectMultipleField(_l("Scopes to re-confirm"), choices=_choices("consent_scopes"),
+                                 validators=[DataRequired()])
+    text = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class ConsentForm(FlaskForm):
+    giver = SelectField(_l("Who gave consent"), choices=_choices("consent_givers"))
+    scopes = SelectMultipleField(_l("Scopes consented"), choices=_choices("consent_scopes"),
+                                 validators=[Optional()])
+    obtained_by = StringField(_l("Obtained by"), validators=[DataRequired(),
+                                                             Length(max=MAX_LINE)])
+    obtained_day = StringField(_l("Day obtained (YYYY-MM-DD)"),
+                               validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}-\d{2}$")])
+    channel = StringField(_l("How (channel)"), validators=[DataRequired(),
+                                                           Length(max=MAX_LINE)])
+    risks_explained = BooleanField(_l("The risks were explained"))
+
+
+class AssignForm(FlaskForm):
+    account_id = SelectField(_l("Assign to"), choices=[])
+    passphrase = PasswordField(_l("Your key passphrase"), validators=[DataRequired(),
+                                                                      Length(max=1024)])
+
+
+class RevokeForm(FlaskForm):
+    key_id = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{1,64}$")])
+
+
+class ApprovalForm(FlaskForm):
+    reason = TextAreaField(_l("Written reason"), validators=[DataRequired(),
+                                                            Length(max=MAX_TEXT)])
+    passphrase = PasswordField(_l("Your key passphrase"), validators=[DataRequired(),
+                                                                      Length(max=1024)])
+
+
+class CaseForm(FlaskForm):
+    title = StringField(_l("Case title (internal)"), validators=[DataRequired(),
+                                                                 Length(max=MAX_LINE)])
+    kind = SelectField(_l("Kind"), choices=_choices("record_kinds"))
+
+
+class LinkForm(FlaskForm):
+    report_id = StringField(_l("Report id"), validators=[DataRequired(), Regexp(
+        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")])
+
+
+class MergeForm(FlaskForm):
+    other_case_id = StringField(_l("Merge this other case into this one (case id)"),
+                                validators=[DataRequired(), Regexp(
+                                    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                                    r"[0-9a-f]{12}$")])
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Name or pseudonym"), validators=[DataRequired(),
+                                                            Length(max=MAX_LINE)])
+    role = SelectField(_l("Role"), choices=_choices("roles", blank=True))
+    gender = SelectField(_l("Gender"), choices=_choices("genders", blank=True))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class SourceForm(FlaskForm):
+    description = StringField(_l("Source"), validators=[DataRequired(),
+                                                        Length(max=MAX_LINE)])
+    reliability = SelectField(_l("Reliability"), choices=_choices("source_reliability"))
+
+
+class EvidenceForm(FlaskForm):
+    mechanism = SelectField(_l("UN mechanism"), choices=_choices("mechanisms", blank=True))
+    engagement = SelectField(_l("Engagement"), choices=_choices("engagement", blank=True))
+    reference = StringField(_l("Reference (session, UPR cycle, communication, symbol)"),
+                            validators=[Optional(), Length(max=MAX_LINE)])
+    day = StringField(_l("Day (YYYY-MM-DD, may be approximate)"),
+                      validators=[Optional(), Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?$")])
+    reasoning = TextAreaField(_l("Why the acts are linked"), validators=[Optional(),
+                                                                         Length(max=MAX_TEXT)])
+
+
+ACTION_KINDS = ("referral", "un_request", "reply", "urgent_appeal", "other")
+
+
+class ActionForm(FlaskForm):
+    kind = SelectField(_l("Action"), choices=[(k, k.replace("_", " ")) for k in ACTION_KINDS])
+    day = StringField(_l("Day (YYYY-MM-DD)"), validators=[DataRequired(),
+                                                          Regexp(r"^\d{4}-\d{2}-\d{2}$")])
+    text = TextAreaField(_l("What happened"), validators=[DataRequired(),
+                                                          Length(max=MAX_TEXT)])
+
+
+class ReminderForm(FlaskForm):
+    due_day = StringField(_l("Due (YYYY-MM-DD)"), validators=[DataRequired(),
+                                                              Regexp(r"^\d{4}-\d{2}-\d{2}$")])
+    text = StringField(_l("Reminder"), validators=[DataRequired(), Length(max=MAX_LINE)])
+
+
+class AccountForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64),
+                                                       Regexp(r"^[A-Za-z0-9._-]+$")])
+    roles = SelectMultipleField(_l("Roles"), choices=[("verifier", "verifier"),
+                                                      ("coordinator", "coordinator"),
+                                                      ("admin", "admin")],
+                                validators=[DataRequired()])
+    password = PasswordField(_l("Initial password (12+ characters)"),
+                             validators=[DataRequired(), Length(min=12, max=1024)])

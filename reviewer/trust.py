@@ -1,0 +1,109 @@
+"""The verified key bundle: fetched from the vault API, checked against the organisation pin.
+
+The pin is ``[reviewer] organisation_fingerprint`` when set (the strongest: typed in by the
+reviewer from a channel other than the server), else the ``fingerprint`` (or the root key)
+of the local ``public/organisation.json`` copy. The highest serial seen is remembered in the
+reviewer's state directory, so a server that later serves an older bundle is refused
+(rollback, S3). Every sealing in this app uses ``TrustedBundle`` keys, never the directory.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewer.config import ReviewerConfig
+from reviewer.errors import BundleUntrusted
+from reviewer.records import Recipient
+from reviewer.vault_client import VaultClient
+from vault.bundle import VerifiedBundle, verify_bundle
+from vault.canonical import b64decode, utc_day
+from vault.errors import VaultError
+from vault.keys import fingerprint
+
+CACHE_SECONDS = 300
+SERIAL_FILE = "bundle-serial"
+
+
+@dataclass(frozen=True)
+class TrustedBundle:
+    bundle: VerifiedBundle
+
+    def recipients(self) -> list[Recipient]:
+        """Reviewer records are sealed to every current (non-revoked) reviewer key."""
+        return [Recipient(k.id, k.x25519_pk, k.ed25519_pk) for k in self.bundle.keys
+                if k.id not in self.bundle.revoked]
+
+    def authors(self) -> dict[str, Recipient]:
+        return {r.key_id: r for r in self.recipients()}
+
+
+def pinned_fingerprint(config: ReviewerConfig) -> str:
+    if config.pinned_fingerprint:
+        return config.pinned_fingerprint
+    try:
+        organisation = json.loads(config.organisation_path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BundleUntrusted(f"no organisation pin: cannot read "
+                              f"{config.organisation_path} ({exc})") from None
+    if isinstance(organisation.get("fingerprint"), str):
+        return organisation["fingerprint"]
+    try:
+        return fingerprint(b64decode(organisation["root_public_key"]))
+    except (KeyError, TypeError, VaultError):
+        raise BundleUntrusted("organisation.json has neither fingerprint nor root key") from None
+
+
+class BundleCache:
+    def __init__(self, config: ReviewerConfig, client: VaultClient) -> None:
+        self._config = config
+        self._client = client
+        self._lock = threading.Lock()
+        self._current: tuple[float, TrustedBundle] | None = None
+
+    def current(self) -> TrustedBundle:
+        with self._lock:
+            if self._current and time.monotonic() - self._current[0] < CACHE_SECONDS:
+                return self._current[1]
+        trusted = self._fetch()
+        with self._lock:
+            self._current = (time.monotonic(), trusted)
+        return trusted
+
+    def forget(self) -> None:
+        with self._lock:
+            self._current = None
+
+    def _fetch(self) -> TrustedBundle:
+        doc = self._client.bundle()
+        floor = self._serial_floor()
+        try:
+            verified = verify_bundle(doc, pinned_fingerprint(self._config), today=utc_day(),
+                                     min_serial=floor)
+        except VaultError as exc:
+            raise BundleUntrusted(f"the key bundle is not trusted: {exc.code}") from None
+        if verified.serial > floor:
+            self._store_floor(verified.serial)
+        return TrustedBundle(verified)
+
+    def _floor_path(self) -> Path:
+        return self._config.state_dir / SERIAL_FILE
+
+    def _serial_floor(self) -> int:
+        try:
+            return max(1, int(self._floor_path().read_text("ascii").strip()))
+        except (OSError, ValueError):
+            return 1
+
+    def _store_floor(self, serial: int) -> None:
+        path = self._floor_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(str(serial), "ascii")
+            tmp.replace(path)
+        except OSError:
+            pass  # read-only state dir: the in-process check still applies for this run

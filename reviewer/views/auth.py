@@ -1,0 +1,61 @@
+"""Sign in (password + TOTP or recovery code, checked by the vault API) and sign out."""
+
+from __future__ import annotations
+
+import contextlib
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from reviewer.forms import EmptyForm, LoginForm
+from reviewer.state import reviewer_state
+from reviewer.vault_client import InvalidCredentials, Locked, RateLimited, VaultApiError
+from reviewer.web import api, rotate, sign_out
+
+blueprint = Blueprint("auth", __name__)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("login.html", form=form, error=None), 200
+    error = _sign_in(form)
+    if error:
+        return render_template("login.html", form=form, error=error), 401
+    return redirect(url_for("home.index"))
+
+
+def _sign_in(form: LoginForm) -> str | None:
+    """Log in through the API; on success a NEW session id carries the token (no fixation)."""
+    totp = (form.totp.data or "").replace(" ", "").strip()
+    recovery = (form.recovery_code.data or "").strip()
+    if not totp and not recovery:
+        return _("Enter the code from your authenticator app or a recovery code.")
+    try:
+        result = reviewer_state().vault.login(form.username.data, form.password.data,
+                                              totp=totp or None, recovery_code=recovery or None)
+    except InvalidCredentials:
+        return _("Wrong username, password or code.")
+    except Locked as locked:
+        return _("Too many failed attempts: this account is locked for %(seconds)s seconds.",
+                 seconds=locked.retry_after or "some")
+    except RateLimited:
+        return _("Too many sign-in attempts from here. Wait a minute and try again.")
+    except VaultApiError as exc:
+        return _("Sign-in failed: %(reason)s", reason=exc.api_code)
+    session.clear()
+    rotate()
+    session.update(account_id=result.account.account_id, username=result.account.username,
+                   roles=list(result.account.roles), token=result.token)
+    return None
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout():  # type: ignore[no-untyped-def]
+    EmptyForm().validate_on_submit()  # CSRFProtect already refused a forged request
+    with contextlib.suppress(VaultApiError):
+        api().logout()  # on failure the server-side session still ends; the token expires
+    response = redirect(url_for("auth.login"))
+    sign_out(response)
+    return response

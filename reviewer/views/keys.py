@@ -1,0 +1,50 @@
+"""Unlock (passphrase -> key in this process's memory) and lock (wipe) the reviewer key."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from reviewer.errors import KeyLocked, WrongPassphrase
+from reviewer.forms import EmptyForm, PassphraseForm
+from reviewer.state import reviewer_state
+from reviewer.unlock import unwrap_all
+from reviewer.web import api, rotate, session_id
+
+blueprint = Blueprint("keys", __name__, url_prefix="/key")
+
+
+@blueprint.route("/unlock", methods=["GET", "POST"])
+def unlock():  # type: ignore[no-untyped-def]
+    form = PassphraseForm(next=request.args.get("next", ""))
+    idle_minutes = reviewer_state().config.key_idle_seconds // 60
+    if not form.validate_on_submit():
+        return render_template("unlock.html", form=form, error=None,
+                               idle_minutes=idle_minutes)
+    try:
+        unwrapped = unwrap_all(api(), form.passphrase.data)
+    except (WrongPassphrase, KeyLocked) as exc:
+        error = _("Wrong passphrase.") if isinstance(exc, WrongPassphrase) else str(exc)
+        return render_template("unlock.html", form=form, error=error,
+                               idle_minutes=idle_minutes), 401
+    state = reviewer_state()
+    state.keys.unlock(session_id(), reviewer_id=session["account_id"],
+                      key_id=unwrapped.active_key_id, secrets=unwrapped.secrets)
+    # Rotate both the API token and our session id at unlock (S16).
+    session["token"] = api().rotate()
+    rotate()
+    return redirect(_safe_next(form.next.data) or url_for("inbox.index"))
+
+
+@blueprint.route("/lock", methods=["POST"])
+def lock():  # type: ignore[no-untyped-def]
+    EmptyForm().validate_on_submit()
+    reviewer_state().keys.lock(session_id())
+    return redirect(url_for("home.index"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
