@@ -1,0 +1,167 @@
+"""The intake app factory: the public, anonymous reporting site.
+
+``create_app(config)`` returns the app, or — when the ``[intake]`` section, the keys or the
+signed bundle are wrong — an app that answers 503 on every route (fail closed, as SecureDrop
+does): a reporter must never type a report into a site that cannot protect it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import Babel
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from haven.config import HavenConfig
+from haven.errors import HavenError
+from intake.config import intake_config_from_section
+from intake.errors import IntakeError
+from intake.headers import apply_security_headers
+from intake.logging_policy import quiet_request_logs
+from intake.nojs_form import IntakeRequest
+from intake.services import build_services
+
+log = logging.getLogger("haven.intake")
+
+# Endpoints whose pages run libsodium (and so need 'wasm-unsafe-eval').
+CRYPTO_ENDPOINTS = frozenset({"pages.report", "pages.inbox"})
+
+
+def create_app(config: HavenConfig) -> Flask:
+    quiet_request_logs()
+    try:
+        intake_config = intake_config_from_section(config.section("intake"))
+        services = build_services(config, intake_config)
+    except HavenError as exc:
+        log.error("intake unavailable (503 on every route): %s", exc)
+        return unavailable_app()
+    except Exception as exc:  # a broken key file or vault module must not half-start the site
+        log.error("intake unavailable (503 on every route): %s", type(exc).__name__)
+        return unavailable_app()
+    app = Flask(__name__)
+    app.request_class = IntakeRequest
+    app.config.update(
+        MAX_CONTENT_LENGTH=None,  # each route enforces its own cap while streaming
+        JSON_SORT_KEYS=False,
+        BABEL_DEFAULT_LOCALE="en",
+        SESSION_COOKIE_NAME="__Host-unused",  # the intake sets no cookies at all
+        TRAP_HTTP_EXCEPTIONS=False,
+    )
+    app.extensions["haven_intake"] = services
+    if intake_config.proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=intake_config.proxies,  # type: ignore[method-assign]
+                                x_proto=intake_config.proxies)
+    Babel(app, locale_selector=lambda: _locale(intake_config.languages))
+    services.limiter.init_app(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_globals(app, services)
+
+    @app.after_request
+    def _headers(response):
+        return apply_security_headers(
+            response,
+            behind_tls=intake_config.behind_tls,
+            onion_address=intake_config.onion_address,
+            crypto_endpoints=CRYPTO_ENDPOINTS,
+        )
+
+    @app.before_request
+    def _drop_cookies():
+        # Nothing of the reporter's browser state is read: no cookie is ever honoured.
+        request.cookies = {}  # type: ignore[misc]
+
+    app.log_exception = _log_exception_without_request  # type: ignore[method-assign]
+    return app
+
+
+def _locale(languages: tuple[str, ...]) -> str:
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from intake.views.api import api
+    from intake.views.inbox_api import inbox_api
+    from intake.views.nojs import nojs
+    from intake.views.pages import pages
+    from intake.views.uploads_api import uploads_api
+
+    for blueprint in (pages, api, uploads_api, inbox_api, nojs):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_globals(app: Flask, services) -> None:
+    @app.context_processor
+    def _globals():
+        return {"intake": services.intake_config, "site": services.site}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(IntakeError)
+    def _intake_error(exc: IntakeError):
+        if _wants_json():
+            return jsonify(error=exc.code, message=str(exc)), exc.status
+        return render_template("error.html", message=str(exc), status=exc.status), exc.status
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc):
+        message = _("This is larger than the site accepts. Please send smaller files.")
+        if _wants_json():
+            return jsonify(error="too_large", message=message), 413
+        return render_template("error.html", message=message, status=413), 413
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        status = exc.code or 500
+        if _wants_json():
+            return jsonify(error=(exc.name or "error").lower().replace(" ", "_")), status
+        return render_template("error.html", message=_http_message(status), status=status), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        # Never echo request data back or into logs: only the type of the failure.
+        log.error("intake error: %s at %s", type(exc).__name__, request.endpoint)
+        if _wants_json():
+            return jsonify(error="internal_error"), 500
+        message = _("Something went wrong and nothing was stored. Please try again.")
+        return render_template("error.html", message=message, status=500), 500
+
+
+def _http_message(status: int) -> str:
+    messages = {
+        404: _("This page does not exist."),
+        405: _("This address does not accept that kind of request."),
+        429: _("Too many attempts from your network. Please wait a while and try again."),
+    }
+    return messages.get(status, _("The request could not be handled."))
+
+
+def _log_exception_without_request(exc_info) -> None:
+    log.error("unhandled %s", exc_info[0].__name__ if exc_info and exc_info[0] else "error")
+
+
+def unavailable_app() -> Flask:
+    """Answers 503 on every route, with the usual security headers."""
+    app = Flask(__name__)
+
+    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def _unavailable(path: str):
+        body = "The reporting site is not available right now. Nothing was sent or stored.\n"
+        return body, 503, {
+            "Content-Type": "text/plain; charset=utf-8",
+            "Retry-After": "300",
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": "default-src 'none'",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        }
+
+    return app

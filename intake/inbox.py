@@ -1,0 +1,129 @@
+"""The reporter's inbox with a receipt: what a lookup id may read and write.
+
+Only the lookup id (derived from the receipt in the browser, SPEC §3) reaches the server,
+which keeps ``lookup_hash = H(lookup_id, key = pepper)``. A wrong receipt gets the same 404
+whatever the reason, and only misses count against the rate limit. Everything returned is
+data (JSON), never HTML or code (S10): replies and the status are sealed to the reporter's
+reply key and opened, and their signatures checked, in the browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.errors import BadRequestBody, UnknownReceipt
+from intake.submissions import EVENT_TYPE, LOOKUP_ID_BYTES, checked_envelope, parse_blob_ids
+
+FROM_REPORTER = "from_reporter"
+TO_REPORTER = "to_reporter"
+
+
+@dataclass(frozen=True)
+class InboxView:
+    report_id: str
+    state: str
+    server_sealed: bool
+    readers: int
+    status: bytes | None
+    status_epoch: int
+    replies: tuple  # vault.store.EventRecord, direction to_reporter
+    next_seq: int  # the seq the reporter's next event must carry (SPEC §6.1: from 1)
+
+    def as_json(self) -> dict:
+        from vault.canonical import b64encode
+
+        return {
+            "report_id": self.report_id,
+            "state": self.state,
+            "server_sealed": self.server_sealed,
+            "readers": self.readers,
+            "status": b64encode(self.status) if self.status else None,
+            "status_epoch": self.status_epoch,
+            "replies": [{"seq": e.seq, "sealed": b64encode(e.sealed), "day": e.day.isoformat()}
+                        for e in self.replies],
+            "next_seq": self.next_seq,
+        }
+
+
+def lookup_from(body: dict) -> bytes:
+    from vault.canonical import b64decode
+    from vault.errors import BadEncoding
+
+    try:
+        lookup_id = b64decode(body.get("lookup_id"))  # type: ignore[arg-type]
+    except BadEncoding:
+        raise BadRequestBody("lookup_id must be unpadded base64url") from None
+    if len(lookup_id) != LOOKUP_ID_BYTES:
+        raise BadRequestBody("lookup_id must be 32 bytes")
+    return lookup_id
+
+
+def find_report(session, pepper: bytes, lookup_id: bytes):
+    from vault import store
+    from vault.receipts import lookup_hash
+
+    record = store.find_report_by_lookup(session, lookup_hash(pepper, lookup_id))
+    if record is None:
+        raise UnknownReceipt("no report for this receipt")
+    return record
+
+
+def read_inbox(services, lookup_id: bytes) -> InboxView:
+    from vault import store
+    from vault.db import transaction
+
+    with transaction(services.sessions) as session:
+        record = find_report(session, services.pepper, lookup_id)
+        return InboxView(
+            report_id=record.id,
+            state=record.state,
+            server_sealed=record.server_sealed,
+            readers=store.reader_count(session, record.id),
+            status=record.status_sealed,
+            status_epoch=record.status_epoch,
+            replies=tuple(store.list_events(session, record.id, TO_REPORTER)),
+            next_seq=max(1, store.next_event_seq(session, record.id, FROM_REPORTER)),
+        )
+
+
+def add_reporter_event(services, body: dict) -> int:
+    """Store a signed, sealed reporter event (SPEC §6); returns its seq.
+
+    ``withdraw_report: true`` beside a withdrawal event marks the whole report withdrawn at
+    once (S20): the server cannot read the event, and a withdrawal must not wait for a
+    reviewer to open it. The signed event inside is what reviewers verify.
+    """
+    from vault import store
+    from vault.canonical import b64decode, utc_day
+    from vault.db import transaction
+    from vault.errors import BadEncoding, EventReplay
+
+    lookup_id = lookup_from(body)
+    try:
+        envelope = b64decode(body.get("envelope"))  # type: ignore[arg-type]
+    except BadEncoding:
+        raise BadRequestBody("envelope must be unpadded base64url") from None
+    if len(envelope) > services.intake_config.max_envelope_bytes:
+        from intake.errors import TooLarge
+
+        raise TooLarge("this message is larger than the site accepts")
+    seq, withdraw = body.get("seq"), body.get("withdraw_report", False)
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise BadRequestBody("seq must be a whole number >= 1")
+    if not isinstance(withdraw, bool):
+        raise BadRequestBody("withdraw_report must be true or false")
+    if parse_blob_ids(body.get("blobs", []), services.intake_config.max_files):
+        raise BadRequestBody("files added later are not accepted on this path yet")
+    parsed = checked_envelope(envelope, services.bundle, expected_type=EVENT_TYPE,
+                              server_sealed=False)
+    with transaction(services.sessions) as session:
+        record = find_report(session, services.pepper, lookup_id)
+        if parsed.report_id != record.id:
+            raise EventReplay("this event belongs to another report")
+        expected = max(1, store.next_event_seq(session, record.id, FROM_REPORTER))
+        if seq != expected:
+            raise BadRequestBody(f"the next event must carry seq {expected}")
+        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, utc_day())
+        if withdraw:
+            store.mark_withdrawn(session, record.id, utc_day())
+    return seq
