@@ -1,0 +1,247 @@
+"""The signed reviewer key bundle (vault/SPEC.md §2.3, S3, S14).
+
+Public API:
+- ``build_bundle(*, serial, issued_at, expires_at, org_id, keys, triage, revoked=(),
+  bundle_sk, certificate) -> dict`` — the published document
+  ``{"bundle", "signature", "certificate", "root_public_key"}``.
+- ``verify_bundle(doc, pinned_fingerprint, *, today, min_serial, check_freshness=True)
+  -> VerifiedBundle``.
+- ``bundle_sha256(payload: dict) -> bytes``.
+- frozen ``VerifiedBundle`` / ``BundleKey``; ``VerifiedBundle.key(key_id)``,
+  ``.triage_keys``, ``.signer(key_id)`` (an Ed25519 VerifyKey of a non-revoked key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nacl.signing import SigningKey, VerifyKey
+
+from vault.canonical import b64decode, b64encode, canonical_json, sign, verify
+from vault.errors import (
+    BadEncoding,
+    BadSignature,
+    BundleExpired,
+    BundleMalformed,
+    BundleNotYetValid,
+    BundleRolledBack,
+    BundleSignatureBad,
+    FingerprintMismatch,
+    UnknownSigner,
+)
+from vault.kdf import KEY_BYTES, SIGNATURE_BYTES
+from vault.keys import (
+    DAY_LENGTH,
+    SubkeyCertificate,
+    fingerprint,
+    fingerprints_equal,
+    key_id,
+    verify_certificate,
+)
+
+BUNDLE_VERSION = "haven-bundle/1"
+MAX_VALIDITY_DAYS = 30
+ROLES = frozenset({"reviewer", "coordinator"})
+_PAYLOAD_FIELDS = {
+    "version", "serial", "issued_at", "expires_at", "org_id", "keys", "revoked", "triage"
+}
+_KEY_FIELDS = {"id", "x25519_pk", "ed25519_pk", "role", "not_after"}
+
+
+@dataclass(frozen=True)
+class BundleKey:
+    id: str
+    x25519_pk: bytes
+    ed25519_pk: bytes
+    role: str
+    not_after: str
+
+    @property
+    def id_bytes(self) -> bytes:
+        return bytes.fromhex(self.id)
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    serial: int
+    issued_at: str
+    expires_at: str
+    org_id: str
+    keys: tuple[BundleKey, ...]
+    revoked: tuple[str, ...]
+    triage: tuple[str, ...]
+    sha256: bytes
+    root_public_key: bytes
+    payload: Mapping[str, Any]
+
+    def key(self, key_id_hex: str) -> BundleKey | None:
+        return next((k for k in self.keys if k.id == key_id_hex), None)
+
+    @property
+    def triage_keys(self) -> tuple[BundleKey, ...]:
+        return tuple(k for k in self.keys if k.id in self.triage)
+
+    def signer(self, key_id_hex: str) -> VerifyKey:
+        """The Ed25519 key of a bundle key that may sign (present, not revoked)."""
+        found = self.key(key_id_hex)
+        if found is None or key_id_hex in self.revoked:
+            raise UnknownSigner("the signer is not a current key of the bundle")
+        return VerifyKey(found.ed25519_pk)
+
+
+def bundle_sha256(payload: Mapping[str, Any]) -> bytes:
+    return hashlib.sha256(canonical_json(payload)).digest()
+
+
+def build_bundle(
+    *,
+    serial: int,
+    issued_at: str,
+    expires_at: str,
+    org_id: str,
+    keys: Iterable[Mapping[str, Any]],
+    triage: Iterable[str],
+    revoked: Iterable[str] = (),
+    bundle_sk: SigningKey,
+    certificate: SubkeyCertificate,
+    root_public_key: bytes,
+) -> dict[str, Any]:
+    """Sign a bundle with the certified bundle subkey; keys are ``public_entry`` dicts."""
+    payload = {
+        "version": BUNDLE_VERSION,
+        "serial": serial,
+        "issued_at": issued_at,
+        "expires_at": expires_at,
+        "org_id": org_id,
+        "keys": sorted((dict(k) for k in keys), key=lambda k: k["id"]),
+        "revoked": sorted(revoked),
+        "triage": sorted(triage),
+    }
+    if bytes(bundle_sk.verify_key) != certificate.public_key:
+        raise ValueError("the bundle key does not match its certificate")
+    return {
+        "bundle": payload,
+        "signature": b64encode(sign("bundle", payload, bundle_sk)),
+        "certificate": certificate.to_dict(),
+        "root_public_key": b64encode(root_public_key),
+    }
+
+
+def verify_bundle(
+    doc: Any,
+    pinned_fingerprint: str,
+    *,
+    today: str,
+    min_serial: int,
+    check_freshness: bool = True,
+) -> VerifiedBundle:
+    """Check root → subkey certificate → bundle signature, expiry, serial floor (§2.3)."""
+    payload, signature, root, keys = _parse(doc)
+    if not fingerprints_equal(fingerprint(root), pinned_fingerprint):
+        raise FingerprintMismatch(
+            f"the bundle's root key has fingerprint {fingerprint(root)}, not the pinned one"
+        )
+    moment = today if check_freshness else payload["issued_at"]
+    cert = verify_certificate(
+        doc["certificate"], root, "bundle", today=moment, org_id=payload["org_id"]
+    )
+    try:
+        verify("bundle", payload, signature, cert.verify_key)
+    except BadSignature:
+        raise BundleSignatureBad("the bundle signature does not verify") from None
+    _check_dates(payload, today, check_freshness)
+    if check_freshness and payload["serial"] < min_serial:
+        raise BundleRolledBack(f"bundle serial {payload['serial']} is below {min_serial}")
+    _check_keys(payload, keys, moment)
+    return VerifiedBundle(
+        serial=payload["serial"],
+        issued_at=payload["issued_at"],
+        expires_at=payload["expires_at"],
+        org_id=payload["org_id"],
+        keys=keys,
+        revoked=tuple(payload["revoked"]),
+        triage=tuple(payload["triage"]),
+        sha256=bundle_sha256(payload),
+        root_public_key=root,
+        payload=payload,
+    )
+
+
+def _parse(doc: Any) -> tuple[dict[str, Any], bytes, bytes, tuple[BundleKey, ...]]:
+    try:
+        payload = doc["bundle"]
+        signature = b64decode(doc["signature"])
+        root = b64decode(doc["root_public_key"])
+        if set(payload) != _PAYLOAD_FIELDS or payload["version"] != BUNDLE_VERSION:
+            raise ValueError("unexpected bundle fields or version")
+        if len(signature) != SIGNATURE_BYTES or len(root) != KEY_BYTES:
+            raise ValueError("bad signature or root key length")
+        if type(payload["serial"]) is not int or payload["serial"] < 1:
+            raise ValueError("serial is a positive integer")
+        if not isinstance(payload["org_id"], str) or "certificate" not in doc:
+            raise ValueError("org_id and certificate are required")
+        for day in (payload["issued_at"], payload["expires_at"]):
+            _day(day)
+        for name in ("revoked", "triage"):
+            if not isinstance(payload[name], list) or not all(
+                isinstance(i, str) for i in payload[name]
+            ):
+                raise ValueError(f"{name} is a list of key ids")
+        keys = tuple(_parse_key(k) for k in payload["keys"])
+        if len({k.id for k in keys}) != len(keys):
+            raise ValueError("duplicate key id")
+    except (KeyError, TypeError, ValueError, BadEncoding) as exc:
+        raise BundleMalformed(f"malformed bundle: {exc}") from None
+    return payload, signature, root, keys
+
+
+def _parse_key(entry: Any) -> BundleKey:
+    if not isinstance(entry, dict) or set(entry) != _KEY_FIELDS:
+        raise ValueError("unexpected key entry fields")
+    key = BundleKey(
+        entry["id"], b64decode(entry["x25519_pk"]), b64decode(entry["ed25519_pk"]),
+        entry["role"], entry["not_after"],
+    )
+    if len(key.x25519_pk) != KEY_BYTES or len(key.ed25519_pk) != KEY_BYTES:
+        raise ValueError("public keys are 32 bytes")
+    if key.role not in ROLES:
+        raise ValueError(f"unknown role {key.role!r}")
+    _day(key.not_after)
+    if key.id != key_id(key.x25519_pk, key.ed25519_pk):
+        raise ValueError(f"key id {key.id} does not name its keys")
+    return key
+
+
+def _check_dates(payload: Mapping[str, Any], today: str, check_freshness: bool) -> None:
+    issued, expires = _day(payload["issued_at"]), _day(payload["expires_at"])
+    if not issued <= expires <= issued + dt.timedelta(days=MAX_VALIDITY_DAYS):
+        raise BundleMalformed(f"a bundle is valid for at most {MAX_VALIDITY_DAYS} days")
+    if not check_freshness:
+        return
+    if issued > _day(today) + dt.timedelta(days=1):
+        raise BundleNotYetValid(f"the bundle is issued on {payload['issued_at']}, after today")
+    if _day(today) > expires:
+        raise BundleExpired(f"the bundle expired on {payload['expires_at']}")
+
+
+def _check_keys(payload: Mapping[str, Any], keys: tuple[BundleKey, ...], today: str) -> None:
+    by_id = {k.id: k for k in keys}
+    triage = payload["triage"]
+    if not triage or len(set(triage)) != len(triage):
+        raise BundleMalformed("the triage set is empty or repeats a key")
+    for triage_id in triage:
+        key = by_id.get(triage_id)
+        if key is None or triage_id in payload["revoked"]:
+            raise BundleMalformed(f"triage key {triage_id} is missing or revoked")
+        if today > key.not_after:
+            raise BundleMalformed(f"triage key {triage_id} expired on {key.not_after}")
+
+
+def _day(value: Any) -> dt.date:
+    if not isinstance(value, str) or len(value) != DAY_LENGTH:
+        raise ValueError(f"not a day: {value!r}")
+    return dt.date.fromisoformat(value)

@@ -1,0 +1,77 @@
+"""A complete key set for tests, vectors and the demo — never for production keys.
+
+``make_keyset(*, reviewers=3, triage=2, today="2026-01-10", serial=1, seed=None,
+org_id="org-test") -> KeySet`` builds a root, a certified bundle subkey, reviewer key pairs
+and a signed bundle (triage = the first ``triage`` reviewers), deterministically when a
+``seed`` is given. ``KeySet.verified(today=None)`` verifies the bundle against the root's
+fingerprint; ``KeySet.rebundle(...)`` issues another bundle with the same keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nacl.signing import SigningKey
+
+from vault.bundle import VerifiedBundle, build_bundle, verify_bundle
+from vault.kdf import Rng, deterministic_rng, system_rng
+from vault.keys import ReviewerKeyPair, SubkeyCertificate, add_days, certify_subkey, fingerprint
+
+
+@dataclass(frozen=True)
+class KeySet:
+    org_id: str
+    root: SigningKey
+    bundle_key: SigningKey
+    certificate: SubkeyCertificate
+    reviewers: tuple[ReviewerKeyPair, ...]
+    triage: tuple[str, ...]
+    doc: dict[str, Any] = field(hash=False)
+    today: str = "2026-01-10"
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.root.verify_key)
+
+    def verified(self, today: str | None = None, min_serial: int = 1) -> VerifiedBundle:
+        return verify_bundle(
+            self.doc, self.fingerprint, today=today or self.today, min_serial=min_serial
+        )
+
+    def rebundle(self, *, serial: int, issued_at: str, triage: tuple[str, ...] | None = None,
+                 revoked: tuple[str, ...] = (), validity_days: int = 30) -> dict[str, Any]:
+        return build_bundle(
+            serial=serial,
+            issued_at=issued_at,
+            expires_at=add_days(issued_at, validity_days),
+            org_id=self.org_id,
+            keys=[r.public_entry("reviewer", "2099-12-31") for r in self.reviewers],
+            triage=triage or self.triage,
+            revoked=revoked,
+            bundle_sk=self.bundle_key,
+            certificate=self.certificate,
+            root_public_key=bytes(self.root.verify_key),
+        )
+
+
+def make_keyset(
+    *,
+    reviewers: int = 3,
+    triage: int = 2,
+    today: str = "2026-01-10",
+    serial: int = 1,
+    seed: bytes | None = None,
+    org_id: str = "org-test",
+) -> KeySet:
+    rng: Rng = deterministic_rng(seed) if seed is not None else system_rng
+    root = SigningKey(rng(32))
+    bundle_key, cert = certify_subkey(
+        root, "bundle", add_days(today, 365), org_id,
+        subkey=SigningKey(rng(32)), issued_at=today,
+    )
+    pairs = tuple(ReviewerKeyPair.from_seeds(rng(32), rng(32)) for _ in range(reviewers))
+    triage_ids = tuple(sorted(p.key_id for p in pairs[:triage]))
+    partial = KeySet(org_id, root, bundle_key, cert, pairs, triage_ids, {}, today)
+    doc = partial.rebundle(serial=serial, issued_at=today)
+    return KeySet(org_id, root, bundle_key, cert, pairs, triage_ids, doc, today)
