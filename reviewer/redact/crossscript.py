@@ -1,0 +1,152 @@
+"""Matching names written in another script than the field gave them.
+
+- Latin ↔ Cyrillic: transliteration-tolerant keys (``text.loose_key``) of the word and of its
+  stems once a Russian case ending is removed (Ivanova ~ Ивановой, Maria ~ Марии).
+- Arabic ↔ Latin or Cyrillic: consonant skeletons, since Arabic is written without short
+  vowels (Ahmed Mansour ~ أحمد منصور), after attached prefixes are removed (وأحمد).
+- CJK ↔ Latin: pinyin of a two-to-four character run against a full name in either order
+  (Wang Wei ~ 王伟); never a single syllable, which would match common words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reviewer.redact.inflection import arabic_cores_of, arabic_span_prefix, russian_stems_of
+from reviewer.redact.model import Span
+from reviewer.redact.targets import Target
+from reviewer.redact.text import (
+    Token,
+    consonant_skeleton,
+    dominant_script,
+    fold,
+    fold_ascii,
+    loose_key,
+)
+
+_MIN_KEY = 3
+_CJK_WINDOWS = (2, 3, 4)
+
+
+def cross_script_spans(text: str, tokens: list[Token], targets: list[Target]) -> list[Span]:
+    spans: list[Span] = []
+    for target in targets:
+        words = [(w, dominant_script(w)) for w in target.words]
+        for token in tokens:
+            if token.script in {"latin", "cyrillic", "arabic"}:
+                spans.extend(_word_spans(token, words, target))
+        spans.extend(_pinyin_spans(text, tokens, target))
+    return spans
+
+
+def _word_spans(token: Token, words: list[tuple[str, str]], target: Target) -> Iterable[Span]:
+    for word, script in words:
+        if script == token.script or script not in {"latin", "cyrillic", "arabic"}:
+            continue
+        if "arabic" in (script, token.script):
+            start = _skeleton_match(token, word)
+        else:
+            start = token.start if _keys_meet(token, word, script) else None
+        if start is not None:
+            yield Span(start, token.end, target.type, "known", 0.8, target.entity_key)
+            return
+
+
+def _keys_meet(token: Token, word: str, word_script: str) -> bool:
+    if token.script == "cyrillic":
+        token_keys = {loose_key(stem) for stem in russian_stems_of(fold(token.text))}
+    else:
+        token_keys = {loose_key(token.text)}
+    word_keys = {loose_key(word)}
+    if word_script == "cyrillic":
+        word_keys |= {loose_key(stem) for stem in russian_stems_of(fold(word))}
+    elif token.script == "cyrillic":
+        stripped = loose_key(word).rstrip("aeiou")
+        if len(stripped) >= _MIN_KEY:
+            word_keys.add(stripped)
+    return bool({k for k in token_keys & word_keys if len(k) >= _MIN_KEY})
+
+
+def _skeleton_match(token: Token, word: str) -> int | None:
+    """Start offset of the name inside an Arabic-script token (prefixes left out), or None."""
+    target = consonant_skeleton(_strip_latin_article(word) if word.isascii() else word)
+    if len(target) < _MIN_KEY:
+        return None
+    if token.script != "arabic":
+        bare = _strip_latin_article(token.text)
+        if consonant_skeleton(bare) == target:
+            return token.end - len(bare)
+        return None
+    folded = fold(token.text)
+    for core in sorted(arabic_cores_of(folded), key=len, reverse=True):
+        if consonant_skeleton(core) == target and folded.endswith(core):
+            prefix = folded[: len(folded) - len(core)]
+            keep = len(core) + arabic_span_prefix(prefix) if prefix else len(core)
+            return _original_suffix_start(token, keep)
+    return None
+
+
+def _strip_latin_article(word: str) -> str:
+    lowered = word.lower()
+    for article in ("al-", "el-", "al ", "el "):
+        if lowered.startswith(article) and len(word) > len(article) + 2:
+            return word[len(article) :]
+    return word
+
+
+def _original_suffix_start(token: Token, folded_length: int) -> int:
+    """Where the last ``folded_length`` folded letters of a token start in the original."""
+    remaining = folded_length
+    index = len(token.text)
+    while index > 0 and remaining > 0:
+        index -= 1
+        remaining -= len(fold(token.text[index]))
+    return token.start + index
+
+
+def _pinyin_keys(names: Iterable[str]) -> set[str]:
+    keys: set[str] = set()
+    for name in names:
+        words = [loose_key(w) for w in name.split()]
+        if len(words) >= 2:  # noqa: PLR2004
+            keys.add("".join(words))
+            keys.add("".join(reversed(words)))
+    return keys
+
+
+def _pinyin_spans(text: str, tokens: list[Token], target: Target) -> list[Span]:
+    spans: list[Span] = []
+    latin_names = [n for n in target.full_names if dominant_script(n) == "latin"]
+    keys = _pinyin_keys(latin_names)
+    cjk_names = {loose_key(f) for f in target.forms if dominant_script(f) == "cjk"}
+    for token in tokens:
+        if token.script == "cjk" and keys:
+            spans.extend(_cjk_windows(token, keys, target))
+    if cjk_names:
+        latin = [t for t in tokens if t.script == "latin"]
+        for index, first in enumerate(latin):
+            second = latin[index + 1] if index + 1 < len(latin) else None
+            joined = [(first.start, first.end, loose_key(first.text))]
+            if second is not None and text[first.end : second.start].strip() in {"", "-"}:
+                reversed_key = loose_key(second.text) + loose_key(first.text)
+                joined.append((first.start, second.end, loose_key(first.text + second.text)))
+                joined.append((first.start, second.end, reversed_key))
+            spans.extend(
+                Span(s, e, target.type, "known", 0.8, target.entity_key)
+                for s, e, k in joined
+                if k in cjk_names
+            )
+    return spans
+
+
+def _cjk_windows(token: Token, keys: set[str], target: Target) -> list[Span]:
+    spans = []
+    chars = token.text
+    for begin in range(len(chars)):
+        for width in _CJK_WINDOWS:
+            window = chars[begin : begin + width]
+            if len(window) == width and loose_key(fold_ascii(window)) in keys:
+                start = token.start + begin
+                end = start + width
+                spans.append(Span(start, end, target.type, "known", 0.8, target.entity_key))
+    return spans

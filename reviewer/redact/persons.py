@@ -1,0 +1,145 @@
+"""Named persons who are not in the structured fields: titles and person cue words.
+
+Latin and Cyrillic: a capitalised name right after a title (Mr., Mme, Sr., г-н), a role
+(judge, avocat, fiscal, следователь) or a kinship/naming cue (brother, nommé, llamado, по
+имени), or written with initials (A. Petrov, И. И. Иванов). Arabic has no capitals: one to
+three words after a title (السيد، المحامية، العقيد…) up to a function word. Chinese: a common
+surname plus one or two characters before or after a title (王先生, 律师李明), and
+transliterated names joined by a middle dot (伊力哈木·土赫提).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from reviewer.redact.model import Span
+from reviewer.redact.text import loose_key
+
+_LATIN_CUES = (
+    r"Mr|Mrs|Ms|Miss|Dr|Prof|Judge|Justice|Prosecutor|Colonel|Col|Major|Captain|Capt"
+    r"|Lieutenant|Lt|Sergeant|Sgt|General|Gen|Officer|Inspector|Investigator|Detective|Agent"
+    r"|Commander|Minister|Governor|Mayor|lawyer|attorney|journalist|activist|defender"
+    r"|colleague|brother|sister|wife|husband|son|daughter|mother|father|cousin|nephew|niece"
+    r"|uncle|aunt|friend|named|called"
+    r"|M|Mme|Mlle|Me|Maître|Docteur|Pr|Professeur|juge|procureure?|colonel|commandant"
+    r"|capitaine|lieutenant|général|officier|inspecteur|commissaire|ministre|gouverneur|maire"
+    r"|avocate?|journaliste|militante?|défenseure?|collègue|frère|sœur|soeur|épouse|mari|fils"
+    r"|fille|mère|père|cousine?|neveu|nièce|oncle|tante|amie?|nommée?|appelée?|prénommée?"
+    r"|Sr|Sra|Srta|Dra|don|doña|Lic|licenciad[oa]|jueza?|fiscal|coronel|capitán|teniente"
+    r"|sargento|oficial|agente|ministra|gobernador|alcaldesa?|abogad[oa]|periodista"
+    r"|activista|defensora?|colega|herman[oa]|espos[oa]|marido|hij[oa]|madre|padre|prim[oa]"
+    r"|sobrin[oa]|tí[oa]|amig[oa]|llamad[oa]|comisario"
+)
+_CYRILLIC_CUES = (
+    r"г-н|г-жа|господин\w*|госпож\w*|следовател\w*|судь[яиейю]|прокурор\w*|полковник\w*"
+    r"|майор\w*|капитан\w*|лейтенант\w*|генерал\w*|офицер\w*|инспектор\w*"
+    r"|оперуполномоченн\w*|сотрудник\w*|министр\w*|губернатор\w*|мэр\w*|адвокат\w*"
+    r"|журналист\w*|активист\w*|правозащитни\w*|коллег\w*|брат\w*|сестр\w*|жен[аыеу]"
+    r"|муж[аеу]?|сын\w*|доч\w*|мать|матери|отец|отца|отцу|племянни\w*|дяд\w*|т[её]т\w*"
+    r"|друг|друга|другу|подруг\w*|по имени|по фамилии|зовут|некий|некая|некоего|некой"
+)
+_LATIN_NAME = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+|[A-Z]\.)"
+_LATIN_PARTICLE = r"(?:de|del|de la|da|dos|van|von|bin|ibn|al|el|le|la)"
+_CYRILLIC_NAME = r"(?:[А-ЯЁ][а-яё\-]+|[А-ЯЁ]\.)"
+_NOT_NAMES = frozenset(
+    {
+        "In", "On", "At", "The", "He", "She", "They", "We", "I", "It", "His", "Her", "Our",
+        "Their", "This", "That", "Le", "La", "Les", "Il", "Elle", "Ils", "Un", "Une", "En",
+        "Dans", "Au", "Aux", "El", "Los", "Las", "Lo", "Él", "Ella", "Una", "Он", "Она", "Они",
+        "В", "На", "По", "Его", "Ее", "Её", "Их", "Это", "United", "Nations", "Human",
+        "Rights", "Council", "Committee", "Office",
+    }
+)
+_AR_TITLES = (
+    r"السيد|السيدة|الآنسة|الدكتور|الدكتورة|المحامي|المحامية|القاضي|القاضية|المدعي العام"
+    r"|العقيد|الرائد|النقيب|الملازم|اللواء|العميد|الضابط|المحقق|الوزير|الصحفي|الصحفية"
+    r"|الناشط|الناشطة|المدافع|المدافعة|زميله|زميلها|زميلي|زميلتي|شقيقه|شقيقها|شقيقي|شقيقته"
+    r"|شقيقتها|أخي|أخيه|أخيها|أخته|أختها|زوجته|زوجها|ابنه|ابنها|ابنته|ابنتها|والده|والدها"
+    r"|والدته|والدتها|المدعو|المدعوة|يدعى|تدعى|اسمه|اسمها"
+)
+_AR_WORD = r"[\u0621-\u064a\u064b-\u065f]{2,}"
+_AR_STOP = frozenset(
+    {
+        "في", "من", "على", "إلى", "الى", "عن", "مع", "بعد", "قبل", "الذي", "التي", "الذين",
+        "و", "أو", "ثم", "لكن", "حيث", "عندما", "منذ", "خلال", "أن", "إن", "قد", "كان", "كانت",
+        "تم", "وقد", "لم", "لن", "هو", "هي", "بأن", "بسبب", "أمام", "داخل",
+    }
+)
+_ZH_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫"
+    "孔向汤欧阳司"
+)
+_ZH_TITLES_AFTER = r"先生|女士|小姐|律师|法官|警官|检察官|记者|教授|医生|老师|同志"
+_ZH_TITLES_BEFORE = (
+    r"律师|法官|警官|检察官|记者|教授|活动人士|维权人士|邻居|哥哥|弟弟|姐姐|妹妹"
+    r"|妻子|丈夫|儿子|女儿|父亲|母亲|同事|朋友|名叫|叫做"
+)
+_ZH_FUNCTION = "的在被说和与是了于等也都曾已向把给让从对到将及因后前时"
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> dict[str, re.Pattern[str]]:
+    latin_full = rf"{_LATIN_NAME}(?:\s+(?:{_LATIN_PARTICLE}\s+)?{_LATIN_NAME}){{0,3}}"
+    cyr_full = rf"{_CYRILLIC_NAME}(?:\s+{_CYRILLIC_NAME}){{0,2}}"
+    zh_given = rf"(?:(?![{_ZH_FUNCTION}])[\u4e00-\u9fff])"
+    return {
+        "latin": re.compile(rf"(?<![\w.])(?i:{_LATIN_CUES})\.?,?\s+(?P<name>{latin_full})"),
+        "cyrillic": re.compile(rf"(?<!\w)(?i:{_CYRILLIC_CUES})\.?,?\s+(?P<name>{cyr_full})"),
+        "latin_initials": re.compile(
+            r"(?<![\w.])(?P<name>(?:[A-Z]\.\s?){1,2}[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s(?:[A-Z]\.\s?){1,2})"
+        ),
+        "cyrillic_initials": re.compile(
+            r"(?<![\w.])(?P<name>(?:[А-ЯЁ]\.\s?){1,2}[А-ЯЁ][а-яё]{2,}|[А-ЯЁ][а-яё]{2,}\s(?:[А-ЯЁ]\.\s?){1,2})"
+        ),
+        "arabic": re.compile(
+            rf"(?<!\w)[وفبل]?(?:{_AR_TITLES})\s+(?P<name>{_AR_WORD}(?:\s+{_AR_WORD}){{0,2}})"
+        ),
+        "zh_after": re.compile(
+            rf"(?P<name>[{_ZH_SURNAMES}]{zh_given}{{0,2}}?)(?:{_ZH_TITLES_AFTER})"
+        ),
+        "zh_before": re.compile(
+            rf"(?:{_ZH_TITLES_BEFORE})(?P<name>[{_ZH_SURNAMES}]{zh_given}{{1,2}})"
+        ),
+        "zh_dot": re.compile(r"[\u4e00-\u9fff]{2,5}[·•・][\u4e00-\u9fff]{2,5}"),
+    }
+
+
+def find_persons(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for name, pattern in _compiled().items():
+        for match in pattern.finditer(text):
+            group = "name" if "name" in pattern.groupindex else 0
+            start, end = match.span(group)
+            if name == "arabic":
+                end = _arabic_name_end(text, start, end)
+            elif name in {"latin", "cyrillic"}:
+                start, end = _trim_latin(text, start, end)
+            if end > start:
+                key = "PERSON:" + (loose_key(text[start:end]) or text[start:end])
+                spans.append(Span(start, end, "PERSON", "heuristic", 0.6, key))
+    return spans
+
+
+def _trim_latin(text: str, start: int, end: int) -> tuple[int, int]:
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and words[0].group().strip(".,") in _NOT_NAMES:
+        words.pop(0)
+    while words and (words[-1].group().strip(".,") in _NOT_NAMES or re.fullmatch(
+        _LATIN_PARTICLE, words[-1].group())):
+        words.pop()
+    if not words:
+        return start, start
+    last = words[-1].group()
+    trailing = len(last) - len(last.rstrip(".,")) if len(last.rstrip(".,")) > 1 else 0
+    return start + words[0].start(), start + words[-1].end() - trailing
+
+
+def _arabic_name_end(text: str, start: int, end: int) -> int:
+    kept_end = start
+    for word in re.finditer(r"\S+", text[start:end]):
+        if word.group() in _AR_STOP or word.group().startswith("و") and kept_end > start:
+            break
+        kept_end = start + word.end()
+    return kept_end
