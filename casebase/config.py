@@ -9,6 +9,10 @@ from typing import Any, Mapping
 from haven.config import HavenConfig
 from haven.errors import ConfigError
 
+MAX_PAGE_SIZE = 100
+MIN_THRESHOLD = 2
+MIN_SECRET_LENGTH = 32
+
 _DEFAULTS: dict[str, Any] = {
     "publication_delay_days": 7,
     "stale_follow_up_months": 12,
@@ -42,9 +46,9 @@ def casebase_config(haven: HavenConfig, **overrides: Any) -> CasebaseConfig:
         value = raw[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"casebase.{key} must be a whole number >= 0, not {value!r}")
-    if raw["page_size"] < 1 or raw["page_size"] > 100:
+    if raw["page_size"] < 1 or raw["page_size"] > MAX_PAGE_SIZE:
         raise ConfigError("casebase.page_size must be between 1 and 100")
-    if raw["suppression_threshold"] < 2:
+    if raw["suppression_threshold"] < MIN_THRESHOLD:
         raise ConfigError("casebase.suppression_threshold must be at least 2")
     secret = raw.get("secret_key") or _read_secret(haven.keys_dir / "session-secret.key")
     return CasebaseConfig(
@@ -73,6 +77,6 @@ def _read_secret(path: Path) -> str:
         secret = path.read_text("ascii").strip()
     except (OSError, UnicodeDecodeError):
         raise ConfigError(f"cannot read the session secret {path}: run `haven init`") from None
-    if len(secret) < 32:
+    if len(secret) < MIN_SECRET_LENGTH:
         raise ConfigError(f"the session secret in {path} is too short")
     return secret

@@ -20,8 +20,8 @@ from casebase.records import delete_record, store_release
 from casebase.trust import check_release_key
 from casebase.validation import parse_package, validate_package
 from vault.canonical import canonical_json
-from vault.release_package import verify_package_signatures
 from vault.errors import VaultError
+from vault.release_package import verify_package_signatures
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,13 @@ def ingest(
                 f"version {body['version']} is not newer than the current {current.version}"
             )
     if body["type"] == "tombstone":
-        return _withdraw(session, body, package_json, sha, today, threshold)
-    return _release(session, body, package_json, sha, today, current is not None,
-                    publication_delay_days, publish_now)
+        return _withdraw(session, body, package_json, sha, today=today, threshold=threshold)
+    return _release(session, body, package_json, sha, today=today, existed=current is not None,
+                    delay_days=publication_delay_days, publish_now=publish_now)
 
 
 def _release(
-    session: Session, body: dict[str, Any], package_json: str, sha: str, today: str,
+    session: Session, body: dict[str, Any], package_json: str, sha: str, *, today: str,
     existed: bool, delay_days: int, publish_now: bool,
 ) -> IngestResult:
     if publish_now or delay_days == 0:
@@ -94,7 +94,7 @@ def _release(
 
 
 def _withdraw(
-    session: Session, body: dict[str, Any], package_json: str, sha: str, today: str,
+    session: Session, body: dict[str, Any], package_json: str, sha: str, *, today: str,
     threshold: int,
 ) -> IngestResult:
     """Tombstones act at once: the record, its follow-ups, its search entry and every

@@ -70,7 +70,9 @@ def store_release(
 
 def refresh_derived(session: Session, record: Record) -> None:
     """Recompute the last-activity month and the full-text entry of a record."""
-    events = list(session.scalars(sa.select(FollowUp).where(FollowUp.record_id == record.record_id)))
+    events = list(
+        session.scalars(sa.select(FollowUp).where(FollowUp.record_id == record.record_id))
+    )
     months = [month_of(e.date) for e in events] + [f"{record.year_to or record.year}-01"]
     record.last_activity = max(months)
     record.search_document = search_document(record, events)

@@ -22,7 +22,7 @@ class Equation:
     total: str
     parts: tuple[str, ...]
 
-    def keys(self) -> tuple[str, ...]:
+    def cells(self) -> tuple[str, ...]:
         return (self.total, *self.parts)
 
 
@@ -88,11 +88,11 @@ def _complement_for(
 ) -> str:
     """Pick the published cell to hide next: from an equation holding ``cell``, the
     smallest non-zero cell, preferring inner cells to totals (they carry less information)."""
-    near = [e for e in equations if cell in e.keys()]
-    linked = [e for e in equations if hidden & set(e.keys())]
+    near = [e for e in equations if cell in e.cells()]
+    linked = [e for e in equations if hidden & set(e.cells())]
     candidates = []
     for equation in near if _has_open(near, hidden) else linked:
-        for key in equation.keys():
+        for key in equation.cells():
             if key not in hidden:
                 is_total = any(key == e.total for e in equations)
                 candidates.append((values[key] == 0, is_total, values[key], key))
@@ -102,4 +102,4 @@ def _complement_for(
 
 
 def _has_open(equations: list[Equation], hidden: set[str]) -> bool:
-    return any(key not in hidden for e in equations for key in e.keys())
+    return any(key not in hidden for e in equations for key in e.cells())

@@ -1,0 +1,88 @@
+"""Plain functions behind the pages: what a list, a case or the trends page shows."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from casebase import stats
+from casebase.countries import country_names
+from casebase.errors import NotFound
+from casebase.models import Record
+from casebase.records import record_view
+from casebase.search import CaseQuery, SearchResult, related, search, visible
+from haven.taxonomy import load_taxonomy
+
+FILTER_VOCABULARIES = (
+    ("act", "acts"), ("perpetrator", "perpetrators"), ("mechanism", "mechanisms"),
+    ("engagement", "engagement"), ("gender", "genders"), ("role", "roles"),
+    ("verification", "verification_status"), ("kind", "record_kinds"),
+    ("outcome", "case_outcomes"),
+)
+
+
+def filter_options(session: Session, tiers: Iterable[str], today: str) -> dict[str, Any]:
+    """Choices of the filter form: vocabularies, and the countries, years and
+    organisations that visible records actually have."""
+    taxonomy = load_taxonomy()
+    condition = visible(tiers, today)
+    countries = session.scalars(sa.select(Record.country).where(condition).distinct())
+    years = session.scalars(sa.select(Record.year).where(condition).distinct())
+    orgs = session.scalars(sa.select(Record.org_id).where(condition).distinct())
+    names = country_names()
+    return {
+        "vocabularies": [(param, dict(taxonomy.vocabulary(v))) for param, v in FILTER_VOCABULARIES],
+        "countries": sorted(((c, names.get(c, c)) for c in countries), key=lambda x: x[1]),
+        "years": sorted(years, reverse=True),
+        "orgs": sorted(orgs),
+    }
+
+
+def list_page(session: Session, query: CaseQuery, tiers: Iterable[str],
+              today: str) -> SearchResult:
+    return search(session, query, tiers, today)
+
+
+def visible_record(session: Session, record_id: str, tiers: Iterable[str], today: str) -> Record:
+    """The record if this reader may see it; unknown, withdrawn, pending, quarantined and
+    other-tier ids all raise the same NotFound (S20)."""
+    record = session.scalar(
+        sa.select(Record).where(Record.record_id == record_id, visible(tiers, today))
+    )
+    if record is None:
+        raise NotFound("No such page or case.")
+    return record
+
+
+def case_page(session: Session, record_id: str, tiers: Iterable[str],
+              today: str) -> dict[str, Any]:
+    tiers = tuple(tiers)
+    record = visible_record(session, record_id, tiers, today)
+    return {"case": record_view(session, record),
+            "related": related(session, record, tiers, today)}
+
+
+def all_cases(session: Session, query: CaseQuery, tiers: Iterable[str],
+              today: str) -> list[dict[str, Any]]:
+    """Every case matching ``query`` (all pages), for exports."""
+    cases, page = [], 1
+    while True:
+        result = search(session, query.__class__(**{**query.__dict__, "page": page,
+                                                     "per_page": 100}), tiers, today)
+        cases += [record_view(session, r) for r in result.records]
+        if page >= result.pages:
+            return cases
+        page += 1
+
+
+def snapshot_for(session: Session, tier: str, today: str, threshold: int) -> dict[str, Any]:
+    """The latest stored snapshot; the first is taken when none exists yet."""
+    snapshot = stats.latest_snapshot(session, tier)
+    if snapshot is None:
+        stats.take_snapshot(session, today, threshold)
+        session.commit()
+        snapshot = stats.latest_snapshot(session, tier)
+    assert snapshot is not None  # noqa: S101 - just stored
+    return snapshot
