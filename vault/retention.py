@@ -35,7 +35,7 @@ from vault.blobs import BlobBackend, SweepReport, delete_blob_files, sweep
 from vault.errors import InvalidRecord, UnknownReport
 from vault.models import Blob, Event, PurgeRecord, Report, Stanza
 from vault.store import DayLike, as_day, check_report_id
-from vault.uploads import Uploads
+from vault.uploads import sweep_expired_uploads
 
 UNATTACHED_BLOB_DAYS = 2
 
@@ -148,7 +148,6 @@ def run_purge(
     today: DayLike,
     retention_days: Mapping[str, int],
     audit_key: bytes,
-    uploads: Uploads | None = None,
     dry_run: bool = False,
     sweep_grace_seconds: int = 3600,
 ) -> PurgeSummary:
@@ -167,7 +166,8 @@ def run_purge(
         blob_count += delete_blob_files(backend, purged.blob_ids)
     with factory() as session, session.begin():
         unattached = purge_unattached_blobs(session, today)
-        expired_uploads = uploads.sweep_expired(session, today) if uploads else 0
+        expired_uploads = sweep_expired_uploads(session, backend, today,
+                                                sweep_grace_seconds)
     delete_blob_files(backend, unattached)
     with factory() as session:
         swept = sweep(session, backend, sweep_grace_seconds)

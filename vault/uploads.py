@@ -212,23 +212,29 @@ class Uploads:
 
     def sweep_expired(self, session: Session, today: DayLike,
                       grace_seconds: int = DEFAULT_SWEEP_GRACE_SECONDS) -> int:
-        """Delete expired uploads (rows and part files) and part files without a row
-        (after a grace: a new upload's row may not be committed yet)."""
-        today = as_day(today)
-        cutoff = time.time() - grace_seconds
-        expired = list(session.scalars(
-            sa.select(UploadSession.upload_id).where(UploadSession.expires_day < today)))
-        for upload_id in expired:
-            self._part(upload_id).unlink(missing_ok=True)
-        if expired:
-            session.execute(sa.delete(UploadSession).where(
-                UploadSession.upload_id.in_(expired)))
-        live = set(session.scalars(sa.select(UploadSession.upload_id)))
-        orphans = 0
-        for path in self.directory.iterdir():
-            stale = path.is_file() and path.stat().st_ctime < cutoff
-            if stale and path.name not in live:
-                path.unlink(missing_ok=True)
-                orphans += 1
-        session.flush()
-        return len(expired) + orphans
+        return sweep_expired_uploads(session, self.backend, today, grace_seconds)
+
+
+def sweep_expired_uploads(session: Session, backend: BlobBackend, today: DayLike,
+                          grace_seconds: int = DEFAULT_SWEEP_GRACE_SECONDS) -> int:
+    """Delete expired uploads (rows and part files) and part files without a row
+    (after a grace: a new upload's row may not be committed yet)."""
+    directory = backend.upload_dir
+    today = as_day(today)
+    cutoff = time.time() - grace_seconds
+    expired = list(session.scalars(
+        sa.select(UploadSession.upload_id).where(UploadSession.expires_day < today)))
+    for upload_id in expired:
+        (directory / upload_id).unlink(missing_ok=True)
+    if expired:
+        session.execute(sa.delete(UploadSession).where(
+            UploadSession.upload_id.in_(expired)))
+    live = set(session.scalars(sa.select(UploadSession.upload_id)))
+    orphans = 0
+    for path in directory.iterdir():
+        stale = path.is_file() and path.stat().st_ctime < cutoff
+        if stale and path.name not in live:
+            path.unlink(missing_ok=True)
+            orphans += 1
+    session.flush()
+    return len(expired) + orphans
