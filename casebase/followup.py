@@ -73,7 +73,7 @@ def add_partner_follow_up(session: Session, record_id: str, partner: Partner,
     except (VaultError, ValueError, TypeError):
         raise InvalidPackage("the follow-up signature does not verify",
                              "bad_follow_up_signature") from None
-    check_release_key(session, partner.org_id, str(body["pk"]), today)
+    check_release_key(session, partner.org_id, str(body["pk"]), today)  # a listed key only
     duplicate = session.scalar(sa.select(FollowUp).where(
         FollowUp.record_id == record_id, FollowUp.signature == body["signature"]))
     if duplicate is not None:

@@ -51,7 +51,8 @@ def ingest(
         verify_package_signatures(signed)
     except VaultError as exc:
         raise InvalidPackage(str(exc), exc.code) from None
-    check_release_key(session, body["org_id"], body["release_pk"], body["issued_at"])
+    anchor = check_release_key(session, body["org_id"], body["release_pk"], body["issued_at"],
+                               body.get("release_certificate"))
     package_json = canonical_json(signed).decode("utf-8")
     sha = hashlib.sha256(package_json.encode("utf-8")).hexdigest()
     tombstone = session.get(Tombstone, body["record_id"])
@@ -73,12 +74,14 @@ def ingest(
             )
     if body["type"] == "tombstone":
         return _withdraw(session, body, package_json, sha, today=today, threshold=threshold)
-    return _release(session, body, package_json, sha, today=today, existed=current is not None,
+    return _release(session, body, package_json, sha, anchor, today=today,
+                    existed=current is not None,
                     delay_days=publication_delay_days, publish_now=publish_now)
 
 
 def _release(
-    session: Session, body: dict[str, Any], package_json: str, sha: str, *, today: str,
+    session: Session, body: dict[str, Any], package_json: str, sha: str, anchor: str, *,
+    today: str,
     existed: bool, delay_days: int, publish_now: bool,
 ) -> IngestResult:
     if publish_now or delay_days == 0:
@@ -87,7 +90,7 @@ def _release(
         due = dt.date.fromisoformat(today) + dt.timedelta(days=delay_days)
         state, publish_after = "pending", due.isoformat()
     store_release(session, body, package_json, sha, today=today,
-                  publish_after=publish_after, state=state)
+                  publish_after=publish_after, state=state, anchor=anchor)
     if existed:
         return IngestResult("updated", body["record_id"], 200, state)
     return IngestResult("created", body["record_id"], 201, state)

@@ -33,6 +33,9 @@ class TrustEntry(Base):
     release_pk: Mapped[str] = mapped_column(String(43), unique=True)
     not_before: Mapped[str] = mapped_column(DAY)
     not_after: Mapped[str] = mapped_column(DAY)
+    # "release": the key signs packages itself; "root": an organisation root whose
+    # certified release subkeys (vault.keys certificates) are accepted.
+    key_kind: Mapped[str] = mapped_column(String(8), default="release")
     state: Mapped[str] = mapped_column(String(16))  # active | rotated | revoked
     rotated_on: Mapped[str | None] = mapped_column(DAY, nullable=True)
     compromised_since: Mapped[str | None] = mapped_column(DAY, nullable=True)
@@ -59,6 +62,7 @@ class Record(Base):
     ingested_on: Mapped[str] = mapped_column(DAY)
     issued_at: Mapped[str] = mapped_column(DAY)
     release_pk: Mapped[str] = mapped_column(String(43))
+    trust_anchor: Mapped[str] = mapped_column(String(43))  # the trust entry that accepted it
     package_sha256: Mapped[str] = mapped_column(String(64))
     package_json: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))

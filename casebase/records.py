@@ -25,7 +25,7 @@ def month_of(date: str) -> str:
 
 def store_release(
     session: Session, body: dict[str, Any], package_json: str, sha: str, *, today: str,
-    publish_after: str, state: str,
+    publish_after: str, state: str, anchor: str,
 ) -> Record:
     """Insert or replace the record of ``body``; partner follow-ups survive an update."""
     data = body["record"]
@@ -34,6 +34,7 @@ def store_release(
     record.org_id, record.version, record.tier = body["org_id"], body["version"], body["tier"]
     record.state, record.publish_after, record.ingested_on = state, publish_after, today
     record.issued_at, record.release_pk = body["issued_at"], body["release_pk"]
+    record.trust_anchor = anchor
     record.package_sha256, record.package_json = sha, package_json
     for column in ("kind", "title", "country", "year", "engagement", "verification", "outcome",
                    "anonymity_requested", "named", "detained", "narrative"):

@@ -126,14 +126,24 @@ def _n(cases: list[tuple[CaseFacts, str]], kind: str) -> int:
     return len(cases) if kind == "total" else sum(1 for _, k in cases if k == kind)
 
 
-def _states(facts: list[CaseFacts], year: int) -> dict[str, Any]:
+def _states(facts: list[CaseFacts], year: int, hidden: frozenset[str],
+            threshold: int) -> dict[str, Any]:
+    """Counts of States. A count of States is a lower bound of the count of cases behind
+    it, so it is published only when that case count is published too and the count of
+    States is itself zero or at least the threshold."""
     cases = [c for c, _ in counted(facts, year)]
-    states = {c.country for c in cases}
-    block: dict[str, Any] = {"states": len(states)}
+
+    def published(count: int, cell: str) -> int | None:
+        return count if cell not in hidden and (count == 0 or count >= threshold) else None
+
+    states = published(len({c.country for c in cases}), f"{year}/all/total")
+    block: dict[str, Any] = {"states": states}
     for measure in STATE_MEASURES:
-        with_measure = {c.country for c in cases if measure in c.flags}
-        block[f"states_{measure}"] = len(with_measure)
-        block[f"share_{measure}"] = round(len(with_measure) / len(states), 3) if states else None
+        count = published(len({c.country for c in cases if measure in c.flags}),
+                          f"{year}/{measure}/yes")
+        block[f"states_{measure}"] = count
+        block[f"share_{measure}"] = (round(count / states, 3)
+                                     if states and count is not None else None)
     return block
 
 
@@ -154,7 +164,7 @@ def build_table_set(facts: list[CaseFacts], threshold: int) -> dict[str, Any]:
         "threshold": threshold,
         "years": years,
         "tables": b.tables,
-        "states": {str(y): _states(facts, y) for y in years},
+        "states": {str(y): _states(facts, y, result.hidden, threshold) for y in years},
         "equations": [[e.total, list(e.parts)] for e in b.equations],
     }
 

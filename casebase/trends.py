@@ -114,6 +114,10 @@ def chart_for(snapshot: dict[str, Any], chart_id: str, translate: Translate) -> 
     return Chart(chart_id, title, description, series)
 
 
+def _state_count(value: int | None) -> str:
+    return "x" if value is None else str(value)
+
+
 def annual_report(snapshot: dict[str, Any], year: int, translate: Translate) -> list[str]:
     """The figures of the Secretary-General's report for ``year``, as lines of text."""
     if year not in snapshot["years"]:
@@ -128,12 +132,13 @@ def annual_report(snapshot: dict[str, Any], year: int, translate: Translate) -> 
         % {"year": year, "day": snapshot["snapshot_day"], "tier": snapshot["tier"]},
         translate("Cases: %(total)s (new: %(new)s, follow-up: %(fu)s)")
         % {"total": total, "new": new, "fu": follow_up},
-        translate("States concerned: %(n)s") % {"n": states["states"]},
+        translate("States concerned: %(n)s") % {"n": _state_count(states["states"])},
     ]
     for measure in ("anonymity_requested", "surveillance", "restrictive_law"):
         share = states[f"share_{measure}"]
         lines.append(translate("States with %(what)s: %(n)s (%(pct)s)") % {
-            "what": translate(MEASURE_LABELS[measure]).lower(), "n": states[f"states_{measure}"],
+            "what": translate(MEASURE_LABELS[measure]).lower(),
+            "n": _state_count(states[f"states_{measure}"]),
             "pct": "-" if share is None else f"{share:.0%}"})
     for row in tables[f"{year}/characteristics"]["rows"]:
         yes, _no, all_cases = (c for c in row["cells"])

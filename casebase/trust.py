@@ -21,8 +21,10 @@ from casebase.errors import OrgMismatch, TrustChangeRejected, UntrustedKey
 from casebase.models import Admin, Record, TrustEntry, TrustLog
 from vault.canonical import b64decode, b64encode, sign, verify
 from vault.errors import VaultError
+from vault.keys import verify_certificate
 
 ACTIONS = ("add", "revoke", "rotate")
+KEY_KINDS = ("release", "root")
 REQUIRED_ADMINS = 2
 FOREVER = "9999-12-31"
 
@@ -111,26 +113,40 @@ def _add(session: Session, statement: Mapping[str, Any]) -> None:
     not_after = statement.get("not_after") or FOREVER
     if not_after < not_before:
         raise TrustChangeRejected("not_after is before not_before")
+    key_kind = statement.get("key_kind", "release")
+    if key_kind not in KEY_KINDS:
+        raise TrustChangeRejected(f"key_kind must be one of {KEY_KINDS}")
     session.add(
         TrustEntry(
             org_id=_org(statement),
             release_pk=pk,
             not_before=not_before,
             not_after=not_after,
+            key_kind=key_kind,
             state="active",
         )
     )
 
 
 def _revoke(session: Session, statement: Mapping[str, Any]) -> None:
-    entry = _entry(session, _org(statement), _pk(statement.get("release_pk")))
+    """Revoke a listed key; a release subkey certified by a trusted root is not listed, so
+    revoking it adds a revoked entry that blocks it."""
+    org_id, pk = _org(statement), _pk(statement.get("release_pk"))
+    entry = session.scalar(sa.select(TrustEntry).where(TrustEntry.release_pk == pk))
+    if entry is None:
+        entry = TrustEntry(org_id=org_id, release_pk=pk, not_before="0000-01-01",
+                           not_after=FOREVER, key_kind="release", state="revoked")
+        session.add(entry)
+    elif entry.org_id != org_id:
+        raise TrustChangeRejected("this key belongs to another organisation")
     since = statement.get("compromised_since")
     entry.state = "revoked"
     entry.compromised_since = since
     if since:
         session.execute(
             sa.update(Record)
-            .where(Record.release_pk == entry.release_pk, Record.ingested_on >= since)
+            .where(sa.or_(Record.release_pk == pk, Record.trust_anchor == pk),
+                   Record.ingested_on >= since)
             .values(state="quarantined")
         )
 
@@ -152,11 +168,39 @@ def _rotate(session: Session, statement: Mapping[str, Any]) -> None:
                    "not_after": statement.get("not_after")})
 
 
-def check_release_key(session: Session, org_id: str, release_pk: str, issued_at: str) -> None:
-    """Raise UntrustedKey / OrgMismatch unless ``release_pk`` may sign for ``org_id`` then."""
+def check_release_key(
+    session: Session, org_id: str, release_pk: str, issued_at: str,
+    certificate: Mapping[str, Any] | None = None,
+) -> str:
+    """Raise UntrustedKey / OrgMismatch unless ``release_pk`` may sign for ``org_id`` on
+    ``issued_at``, directly or through a certificate by a trusted root; return the public
+    key of the trust entry that vouches for it (its trust anchor)."""
     entry = session.scalar(sa.select(TrustEntry).where(TrustEntry.release_pk == release_pk))
-    if entry is None:
+    if entry is None and certificate is not None:
+        return _check_certified(session, org_id, release_pk, issued_at, certificate)
+    if entry is None or entry.key_kind == "root":
         raise UntrustedKey("the release key is not on the trust list")
+    _check_entry(entry, org_id, issued_at)
+    return entry.release_pk
+
+
+def _check_certified(session: Session, org_id: str, release_pk: str, issued_at: str,
+                     certificate: Mapping[str, Any]) -> str:
+    roots = session.scalars(sa.select(TrustEntry).where(
+        TrustEntry.org_id == org_id, TrustEntry.key_kind == "root"))
+    for root in roots:
+        try:
+            cert = verify_certificate(dict(certificate), b64decode(root.release_pk), "release",
+                                      today=issued_at, org_id=org_id)
+        except VaultError:
+            continue
+        if b64encode(cert.public_key) == release_pk and cert.issued_at <= issued_at:
+            _check_entry(root, org_id, issued_at)
+            return root.release_pk
+    raise UntrustedKey("the release key is not certified by a trusted organisation root")
+
+
+def _check_entry(entry: TrustEntry, org_id: str, issued_at: str) -> None:
     if entry.org_id != org_id:
         raise OrgMismatch("the release key belongs to another organisation")
     if not entry.not_before <= issued_at <= entry.not_after:

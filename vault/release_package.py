@@ -68,9 +68,14 @@ def build_release(
     release_pk: bytes,
     drafter: Mapping[str, str],
     approver: Mapping[str, str],
+    release_certificate: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The unsigned body of a release package (see casebase/SCHEMA.md for each field)."""
-    return {
+    """The unsigned body of a release package (see casebase/SCHEMA.md for each field).
+
+    ``release_certificate`` is the organisation root's certificate of the release subkey
+    (``vault.keys.SubkeyCertificate.to_dict()``), for case bases that trust the root.
+    """
+    body: dict[str, Any] = {
         "schema": PACKAGE_SCHEMA,
         "type": "release",
         "org_id": org_id,
@@ -84,6 +89,9 @@ def build_release(
         "drafter": dict(drafter),
         "approver": dict(approver),
     }
+    if release_certificate is not None:
+        body["release_certificate"] = dict(release_certificate)
+    return body
 
 
 def build_tombstone(
@@ -94,9 +102,10 @@ def build_tombstone(
     issued_at: str,
     reason: str,
     release_pk: bytes,
+    release_certificate: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The unsigned body of a tombstone: the record is withdrawn from the case base."""
-    return {
+    body: dict[str, Any] = {
         "schema": PACKAGE_SCHEMA,
         "type": "tombstone",
         "org_id": org_id,
@@ -106,6 +115,9 @@ def build_tombstone(
         "reason": reason,
         "release_pk": b64encode(release_pk),
     }
+    if release_certificate is not None:
+        body["release_certificate"] = dict(release_certificate)
+    return body
 
 
 def approval_payload(role: str, body: Mapping[str, Any]) -> dict[str, Any]:
