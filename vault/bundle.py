@@ -211,8 +211,6 @@ def _parse_key(entry: Any) -> BundleKey:
     if key.role not in ROLES:
         raise ValueError(f"unknown role {key.role!r}")
     _day(key.not_after)
-    if key.id != key_id(key.x25519_pk, key.ed25519_pk):
-        raise ValueError(f"key id {key.id} does not name its keys")
     return key
 
 
@@ -229,6 +227,9 @@ def _check_dates(payload: Mapping[str, Any], today: str, check_freshness: bool) 
 
 
 def _check_keys(payload: Mapping[str, Any], keys: tuple[BundleKey, ...], today: str) -> None:
+    for key in keys:
+        if key.id != key_id(key.x25519_pk, key.ed25519_pk):
+            raise BundleMalformed(f"key id {key.id} does not name its keys")
     by_id = {k.id: k for k in keys}
     triage = payload["triage"]
     if not triage or len(set(triage)) != len(triage):
