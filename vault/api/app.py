@@ -91,11 +91,11 @@ def _build_state(settings: ApiSettings) -> context.ApiState:
 def _register_blueprints(app: Flask, limiter: Limiter, settings: ApiSettings) -> None:
     from vault.api import views_admin, views_auth, views_records, views_reports
 
-    limiter.limit(settings.login_rate_limit, error_message="too many login attempts")(
-        views_auth.login
-    )
     for module in (views_auth, views_reports, views_records, views_admin):
         app.register_blueprint(module.blueprint)
+    # flask-limiter checks inside the wrapper it returns: serve the wrapped login view.
+    limited = limiter.limit(settings.login_rate_limit, error_message="too many login attempts")
+    app.view_functions["auth.login"] = limited(views_auth.login)
 
 
 def _authenticate() -> None:

@@ -10,7 +10,6 @@ seals and stores a report to the published bundle's triage set.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -21,13 +20,14 @@ from nacl.signing import SigningKey
 
 from haven.config import HavenConfig, config_from_mapping
 from vault import accounts, reviewer_store, store
+from vault.blobs import backend_for, write_blob
 from vault.bundle import VerifiedBundle, build_bundle, verify_bundle
 from vault.canonical import b64encode, utc_day
 from vault.db import make_engine, migrate, session_factory, transaction
 from vault.format import parse_envelope
 from vault.keys import ReviewerKeyPair, add_days, certify_subkey, fingerprint, save_signing_key
 from vault.receipts import keys_from_master
-from vault.seal import seal_report
+from vault.seal import seal_attachment_bytes, seal_report
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
 PASSPHRASE = "a separate unlock passphrase"  # noqa: S105 - test keys only
@@ -162,19 +162,25 @@ def build_api_instance(directory: Path, database_url: str, *,
 
 
 def add_report(instance: ApiInstance, fields: dict[str, Any] | None = None, *,
-               attachments: tuple = (), day: dt.date | None = None) -> str:
-    """Seal a report to the current bundle's triage set and store it, as the intake does."""
+               files: tuple[tuple[str, str, bytes], ...] = ()) -> str:
+    """Seal a report (and its files) to the current bundle's triage set and store it, as
+    the intake does. ``files`` are (name, media type, bytes)."""
     receipt_keys = keys_from_master(secrets.token_bytes(32))
-    sealed = seal_report(fields or {"narrative": "test report"}, list(attachments),
-                         instance.verified_bundle(), receipt_keys,
-                         day=(day.isoformat() if day else utc_day()), server_sealed=False)
+    sealed_files = [seal_attachment_bytes(name, kind, data) for name, kind, data in files]
+    sealed = seal_report(fields or {"narrative": "test report"},
+                         [entry for _blob, entry in sealed_files], instance.verified_bundle(),
+                         receipt_keys, day=utc_day(), server_sealed=False)
     info = parse_envelope(sealed.envelope)
+    backend = backend_for(instance.config.blob_dir)
     with transaction(instance.sessions()) as session:
+        for blob, entry in sealed_files:
+            write_blob(session, backend, [blob], chunk_count=entry.chunk_count, day=info.day)
         store.add_report(
             session, report_id=sealed.report_id, day=info.day, envelope=sealed.envelope,
             bundle_serial=instance.serial, server_sealed=False,
             lookup_hash=secrets.token_bytes(32),
             stanzas={s.key_id.hex(): s.sealed_key for s in info.stanzas},
+            blob_ids=[entry.blob_id for _blob, entry in sealed_files],
         )
     instance.reports.append(sealed.report_id)
     return sealed.report_id
