@@ -235,11 +235,11 @@ def _check_keys(payload: Mapping[str, Any], keys: tuple[BundleKey, ...], today: 
     if not triage or len(set(triage)) != len(triage):
         raise BundleMalformed("the triage set is empty or repeats a key")
     for triage_id in triage:
-        key = by_id.get(triage_id)
-        if key is None or triage_id in payload["revoked"]:
+        member = by_id.get(triage_id)
+        if member is None or triage_id in payload["revoked"]:
             raise BundleMalformed(f"triage key {triage_id} is missing or revoked")
-        if today > key.not_after:
-            raise BundleMalformed(f"triage key {triage_id} expired on {key.not_after}")
+        if today > member.not_after:
+            raise BundleMalformed(f"triage key {triage_id} expired on {member.not_after}")
 
 
 def _day(value: Any) -> dt.date:

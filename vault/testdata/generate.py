@@ -89,13 +89,15 @@ def padme_cases(ctx: Context) -> list[dict[str, Any]]:
 
 
 def upload_cases(ctx: Context) -> list[dict[str, Any]]:
-    good = {"ct_len": 24 + 67584 + 34, "chunk_count": 2, "chunks": [[0, 24], [1, 65553], [2, 2065]]}
+    ct_len = 24 + 67584 + 34
+    good: dict[str, Any] = {"ct_len": ct_len, "chunk_count": 2,
+                            "chunks": [[0, 24], [1, 65553], [2, 2065]]}
     return [
         case("upload-valid", "upload", "a valid 2-chunk upload declaration", good, "success"),
         case("upload-short-middle-chunk", "upload", "a non-final chunk must be full",
              {**good, "chunks": [[0, 24], [1, 65552]]}, "upload_chunk_invalid"),
         case("upload-bad-declaration", "upload", "ct_len inconsistent with chunk_count",
-             {**good, "ct_len": good["ct_len"] + 1, "chunks": []}, "upload_chunk_invalid"),
+             {**good, "ct_len": ct_len + 1, "chunks": []}, "upload_chunk_invalid"),
         case("upload-index-beyond-count", "upload", "chunk index past the declared count",
              {**good, "chunks": [[3, 100]]}, "upload_chunk_invalid"),
     ]
