@@ -48,6 +48,7 @@ from vault.errors import (
     ChunkMismatch,
     ChunkOutOfOrder,
     InvalidRecord,
+    ManifestMismatch,
     UnknownUpload,
     UploadExpired,
     UploadIncomplete,
@@ -186,9 +187,13 @@ class Uploads:
         return UploadStatus(upload_id, row.next_index, row.declared_chunk_count,
                             row.received_bytes)
 
-    def finish_upload(self, session: Session, upload_id: str,
-                      today: DayLike | None = None) -> str:
-        """Hash the complete upload, move it into the backend; returns the blob id."""
+    def finish_upload(self, session: Session, upload_id: str, today: DayLike | None = None,
+                      *, expected_blob_id: str | None = None) -> str:
+        """Hash the complete upload, move it into the backend; returns the blob id.
+
+        With ``expected_blob_id`` (the id the sealed manifest declares), a mismatch raises
+        ManifestMismatch BEFORE anything is moved: no blob is created from wrong bytes.
+        """
         row = self._session_row(session, upload_id, as_day(today) if today else None)
         if row.next_index != row.declared_chunk_count:
             raise UploadIncomplete(
@@ -203,6 +208,8 @@ class Uploads:
                     hasher.update(chunk)
         except FileNotFoundError:
             raise UploadIncomplete("this upload's data is gone; start again") from None
+        if expected_blob_id is not None and hasher.hexdigest() != expected_blob_id:
+            raise ManifestMismatch("the upload's content does not hash to its declared blob id")
         stored = adopt_file(session, self.backend, path, blob_id=hasher.hexdigest(),
                             ct_len=row.received_bytes, chunk_count=row.declared_chunk_count,
                             day=row.day)

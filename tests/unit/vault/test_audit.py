@@ -196,3 +196,27 @@ def test_forged_heads_are_refused(audit_env):
     bad_signature = {**head.to_json(), "signature": b64encode(bytes(64))}
     with pytest.raises(AuditHeadForged):
         _verify(factory, key, saved=audit.head_from_json(bad_signature))
+
+
+def test_concurrent_appends_get_distinct_contiguous_seqs(audit_env):
+    import threading
+
+    factory, key = audit_env
+    errors = []
+
+    def writer(name):
+        try:
+            for i in range(8):
+                with transaction(factory) as session:
+                    audit.append(session, actor=name, action="report.open", detail={"i": i},
+                                 day=DAY)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"reviewer-{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _verify(factory, key).size == 24

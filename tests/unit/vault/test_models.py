@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from vault.db import current_revision, make_engine, migrate, normalise_url
+from vault.db import alembic_config, current_revision, make_engine, migrate, normalise_url
 from vault.models import Base
+
+
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    (head,) = script.get_heads()  # one linear chain
+    (base,) = script.get_bases()
+    assert base == "0001_vault_store"
+    return head
+
 
 EXPECTED_TABLES = {
     "reports", "stanzas", "blobs", "upload_sessions", "events", "bundles",
@@ -20,7 +31,7 @@ def test_migration_creates_every_model_table(database_url):
         tables = set(sa.inspect(engine).get_table_names())
         assert tables >= EXPECTED_TABLES
         assert "alembic_version" in tables
-        assert current_revision(engine) == "0001_vault_store"
+        assert current_revision(engine) == _head_revision()
         model_tables = {t.name for t in Base.metadata.sorted_tables}
         assert model_tables >= EXPECTED_TABLES
     finally:
@@ -61,7 +72,7 @@ def test_migrate_twice_is_a_no_op(database_url):
     migrate(database_url)
     engine = make_engine(database_url)
     try:
-        assert current_revision(engine) == "0001_vault_store"
+        assert current_revision(engine) == _head_revision()
     finally:
         engine.dispose()
 
@@ -85,3 +96,14 @@ def test_postgresql_urls_use_psycopg3():
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_no_column_stores_a_time_or_client_metadata():
+    """S7: days only, never a time; no IP or user agent anywhere in the vault store."""
+    for table in Base.metadata.sorted_tables:
+        if table.name not in EXPECTED_TABLES:
+            continue
+        for column in table.columns:
+            assert not isinstance(column.type, (sa.DateTime, sa.Time)), column
+            lowered = column.name.lower()
+            assert not any(word in lowered for word in ("ip", "agent", "time")), column

@@ -214,3 +214,20 @@ def test_memory_stays_flat_in_the_file_size(upload_env):
         tracemalloc.stop()
     assert peak < 4 * chunk  # a few chunks, never the 16 MiB file
     assert backend.path_for(blob_id).stat().st_size == count * chunk
+
+
+def test_a_wrong_declared_blob_id_moves_nothing(upload_env):
+    from vault.errors import ManifestMismatch
+
+    factory, backend, _ = upload_env
+    uploads = _uploads(backend)
+    upload_id = _begin(factory, uploads, 1)
+    _put(factory, uploads, upload_id, 0, b"bytes")
+    with pytest.raises(ManifestMismatch), transaction(factory) as session:
+        uploads.finish_upload(session, upload_id, today=DAY, expected_blob_id="ab" * 32)
+    assert list(backend.root.glob("??/??/*")) == []
+    assert (backend.upload_dir / upload_id).stat().st_size == 5
+    with transaction(factory) as session:
+        blob_id = uploads.finish_upload(session, upload_id, today=DAY,
+                                        expected_blob_id=blobs.blob_id_of(b"bytes"))
+    assert backend.exists(blob_id)
