@@ -12,8 +12,8 @@ small groups of people.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Iterable, Mapping
 
 
@@ -48,39 +48,69 @@ def suppress(
 
 
 def recoverable_cells(equations: Iterable[Equation], hidden: Iterable[str]) -> set[str]:
-    """Hidden cells whose value follows from the published cells by linear combination."""
-    unknowns = sorted(set(hidden))
-    column = {key: i for i, key in enumerate(unknowns)}
+    """Hidden cells whose value follows from the published cells by linear combination.
+
+    Hidden cells that share no equation are independent systems, so each connected group
+    is solved on its own (the tables of different years barely touch)."""
+    hidden = set(hidden)
+    rows_by_group: dict[str, list[dict[str, int]]] = {}
+    parent = {key: key for key in hidden}
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
     rows = []
     for equation in equations:
-        row = [Fraction(0)] * len(unknowns)
+        row: dict[str, int] = {}
         for key, sign in ((equation.total, 1), *((p, -1) for p in equation.parts)):
-            if key in column:
-                row[column[key]] += sign
-        if any(row):
+            if key in hidden:
+                row[key] = row.get(key, 0) + sign
+        row = {k: v for k, v in row.items() if v}
+        if row:
             rows.append(row)
-    return {unknowns[i] for i in _unit_rows(rows, len(unknowns))}
+            first, *rest = row
+            for key in rest:
+                parent[find(key)] = find(first)
+    for row in rows:
+        rows_by_group.setdefault(find(next(iter(row))), []).append(row)
+    found: set[str] = set()
+    for group_rows in rows_by_group.values():
+        found |= _unit_rows(group_rows)
+    return found
 
 
-def _unit_rows(rows: list[list[Fraction]], width: int) -> list[int]:
-    """Columns i such that the unit vector e_i is in the row space (reduced echelon form:
-    exactly when some reduced row is e_i)."""
-    pivot_row = 0
-    pivots: list[int] = []
-    for col in range(width):
-        found = next((r for r in range(pivot_row, len(rows)) if rows[r][col] != 0), None)
+def _unit_rows(rows: list[dict[str, int]]) -> set[str]:
+    """Unknowns whose unit vector is in the row space: fraction-free Gauss-Jordan
+    elimination over the integers (exact); in reduced form e_i is in the row space exactly
+    when some reduced row has i as its only non-zero entry."""
+    columns = sorted({key for row in rows for key in row})
+    matrix = [[row.get(c, 0) for c in columns] for row in rows]
+    pivots: list[tuple[int, int]] = []
+    top = 0
+    for col in range(len(columns)):
+        found = next((r for r in range(top, len(matrix)) if matrix[r][col]), None)
         if found is None:
             continue
-        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
-        lead = rows[pivot_row][col]
-        rows[pivot_row] = [x / lead for x in rows[pivot_row]]
-        for r in range(len(rows)):
-            if r != pivot_row and rows[r][col] != 0:
-                factor = rows[r][col]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)]
-        pivots.append(col)
-        pivot_row += 1
-    return [col for r, col in enumerate(pivots) if sum(1 for x in rows[r] if x != 0) == 1]
+        matrix[top], matrix[found] = matrix[found], matrix[top]
+        pivot = matrix[top]
+        for r, other in enumerate(matrix):
+            if r != top and other[col]:
+                lead, factor = pivot[col], other[col]
+                matrix[r] = _reduce([lead * a - factor * b for a, b in zip(other, pivot,
+                                                                            strict=True)])
+        pivots.append((top, col))
+        top += 1
+    return {columns[col] for r, col in pivots if sum(1 for x in matrix[r] if x) == 1}
+
+
+def _reduce(row: list[int]) -> list[int]:
+    divisor = 0
+    for x in row:
+        divisor = math.gcd(divisor, x)
+    return [x // divisor for x in row] if divisor > 1 else row
 
 
 def _complement_for(

@@ -21,8 +21,20 @@ def package_schema() -> dict[str, Any]:
 
 
 @cache
-def _validator() -> Any:
-    return jsonschema_rs.Draft202012Validator(package_schema())
+def _validator(definition: str | None = None) -> Any:
+    """The whole schema, or one of its $defs (so errors point inside the right branch)."""
+    schema = package_schema()
+    if definition is not None:
+        schema = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
+    return jsonschema_rs.Draft202012Validator(schema)
+
+
+def _first_error(validator: Any, instance: Any, prefix: str) -> None:
+    errors = list(validator.iter_errors(instance))
+    if errors:
+        first = max(errors, key=lambda e: len(e.instance_path))
+        where = "/".join([prefix, *(str(p) for p in first.instance_path)]).strip("/")
+        raise InvalidPackage(f"schema: at {where or '(root)'}: {first.message}"[:300])
 
 
 def parse_package(raw: bytes | str) -> dict[str, Any]:
@@ -40,11 +52,11 @@ def parse_package(raw: bytes | str) -> dict[str, Any]:
 
 def validate_package(signed: dict[str, Any], today: str) -> dict[str, Any]:
     """Schema and semantic checks; return the body. ``today`` is the UTC day."""
-    errors = list(_validator().iter_errors(signed))
-    if errors:
-        first = min(errors, key=lambda e: len(e.instance_path))
-        where = "/".join(str(p) for p in first.instance_path) or "(root)"
-        raise InvalidPackage(f"schema: at {where}: {first.message}"[:500])
+    body = signed.get("package")
+    kind = body.get("type") if isinstance(body, dict) else None
+    if kind in ("release", "tombstone"):
+        _first_error(_validator(kind), body, "package")
+    _first_error(_validator(), signed, "")
     body = signed["package"]
     if body["issued_at"] > today:
         raise InvalidPackage("issued_at is in the future", "issued_in_future")
