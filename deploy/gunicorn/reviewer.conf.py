@@ -1,8 +1,10 @@
 """gunicorn settings for Haven's reviewer process (see deploy/README.md)."""
 
 bind = "127.0.0.1:9081"
-workers = 2
-threads = 4
+# One worker: unwrapped reviewer keys live in this one process, indexed by session (S13);
+# a second worker would not see a key unlocked in the first.
+workers = 1
+threads = 8
 worker_tmp_dir = "/dev/shm"  # heartbeat files in memory, never on disk
 accesslog = None  # no access log: it would carry client addresses (S23)
 errorlog = "-"  # to the journal; Haven's own logs carry no IPs, receipts or report content
