@@ -17,14 +17,21 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from haven.config import HavenConfig
 from reviewer import authz
 from reviewer.config import ReviewerConfig, reviewer_config
-from reviewer.errors import KeyLocked
+from reviewer.errors import BundleUntrusted, KeyLocked
 from reviewer.hardening import harden_process
 from reviewer.headers import apply_security_headers
 from reviewer.keyring import KeyHolder
 from reviewer.sessions import ServerSessionInterface, SessionStore
 from reviewer.state import EXTENSION, ReviewerState
 from reviewer.trust import BundleCache
-from reviewer.vault_client import Unauthenticated, Unavailable, Unreachable, VaultClient
+from reviewer.vault_client import (
+    NoAccess,
+    QuotaExceeded,
+    Unauthenticated,
+    Unavailable,
+    Unreachable,
+    VaultClient,
+)
 from reviewer.web import current_roles, current_user
 
 log = logging.getLogger("haven.reviewer")
@@ -122,6 +129,27 @@ def _install_errors(app: Flask) -> None:
     def vault_down(error):  # type: ignore[no-untyped-def]
         message = _("The vault API cannot be reached or is unavailable. Nothing was changed.")
         return render_template("error.html", title=_("Vault unavailable"),
+                               message=message), 503
+
+    @app.errorhandler(NoAccess)
+    def no_access(error):  # type: ignore[no-untyped-def]
+        message = _("This report is not shared with your key (not in the triage set, not "
+                    "assigned to you).")
+        return render_template("error.html", title=_("Not shared with you"),
+                               message=message), 403
+
+    @app.errorhandler(QuotaExceeded)
+    def quota(error):  # type: ignore[no-untyped-def]
+        message = _("Your daily quota of opened reports is used up; coordinators were alerted "
+                    "if this looked like a bulk export.")
+        return render_template("error.html", title=_("Quota reached"), message=message), 429
+
+    @app.errorhandler(BundleUntrusted)
+    def untrusted(error):  # type: ignore[no-untyped-def]
+        log.error("key bundle refused: %s", error)
+        message = _("The reviewer key bundle from the vault does not verify against the "
+                    "organisation pin. Nothing can be sealed or opened: tell an admin.")
+        return render_template("error.html", title=_("Key bundle not trusted"),
                                message=message), 503
 
     for status, title in ((403, "Not allowed"), (404, "Not found"), (405, "Not allowed"),

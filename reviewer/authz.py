@@ -75,6 +75,7 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "reports.status": "verify",
         "reports.checklist": "verify",
         "reports.reply": "reply",
+        "reports.withdrawal_ack": "reply",
         "reports.reconfirm": "request_reconfirmation",
         "reports.consent": "record_consent",
         "reports.assign": "assign",

@@ -21,7 +21,7 @@ from reviewer.records import Recipient
 from reviewer.vault_client import VaultClient
 from vault.bundle import VerifiedBundle, verify_bundle
 from vault.canonical import b64decode, utc_day
-from vault.errors import VaultError
+from vault.errors import BundleMismatch, VaultError
 from vault.keys import fingerprint
 
 CACHE_SECONDS = 300
@@ -73,6 +73,26 @@ class BundleCache:
             self._current = (time.monotonic(), trusted)
         return trusted
 
+    def for_envelope(self, bundle_sha256: bytes) -> VerifiedBundle:
+        """The verified bundle an envelope names: the current one or one seen before.
+
+        Older bundles are re-verified (signatures and pin; not freshness) from the copies
+        this app kept when they were current; an unknown one is a named ``bundle_mismatch``.
+        """
+        current = self.current().bundle
+        if current.sha256 == bundle_sha256:
+            return current
+        try:
+            doc = json.loads((self._bundle_dir() / f"{bundle_sha256.hex()}.json").read_text())
+            old = verify_bundle(doc, pinned_fingerprint(self._config), today=utc_day(),
+                                min_serial=1, check_freshness=False)
+        except (OSError, ValueError, VaultError):
+            raise BundleMismatch("the report was sealed to a bundle this app has not seen "
+                                 "(ask a coordinator to re-seal it to the current keys)") from None
+        if old.sha256 != bundle_sha256:
+            raise BundleMismatch("a stored bundle copy does not match its name")
+        return old
+
     def forget(self) -> None:
         with self._lock:
             self._current = None
@@ -87,7 +107,21 @@ class BundleCache:
             raise BundleUntrusted(f"the key bundle is not trusted: {exc.code}") from None
         if verified.serial > floor:
             self._store_floor(verified.serial)
+        self._keep_copy(doc, verified)
         return TrustedBundle(verified)
+
+    def _bundle_dir(self) -> Path:
+        return self._config.state_dir / "bundles"
+
+    def _keep_copy(self, doc: dict, verified: VerifiedBundle) -> None:
+        path = self._bundle_dir() / f"{verified.sha256.hex()}.json"
+        if path.exists():
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(doc), "utf-8")
+        except OSError:
+            pass  # read-only state dir: only older reports lose their bundle
 
     def _floor_path(self) -> Path:
         return self._config.state_dir / SERIAL_FILE

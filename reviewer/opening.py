@@ -1,0 +1,138 @@
+"""Open a report for review: decrypt in this process, run every check, name every failure.
+
+The envelope, the reporter's events and the attachments are checked as vault/SPEC.md
+§4.4, §4.6, §6.2 say (header MAC, stanza set, manifest and blobs, event signatures and
+sequence). The report itself must open, or nothing is shown (``ReportUnreadable`` names
+why). Failures that leave the report readable — a blob missing or altered, a broken event
+chain — become named warnings on the page, and the events that still verify on their own
+are shown, marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.errors import ReviewerError
+from reviewer.keyring import ReviewerKeys
+from reviewer.trust import BundleCache
+from reviewer.vault_client import VaultClient
+from reviewer.vault_types import ReportDetail, Stanza
+from vault.bundle import VerifiedBundle
+from vault.crypto import decrypt_body
+from vault.errors import VaultError
+from vault.events import ConsentState, OpenedEvent, consent_state, parse_signed_event
+from vault.format import parse_envelope
+from vault.open import OpenedReport, open_report, open_reporter_events
+from vault.unwrap import unwrap_report_key
+
+
+class ReportUnreadable(ReviewerError):
+    code = "report_unreadable"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    message: str
+
+
+@dataclass
+class ReportView:
+    detail: ReportDetail
+    report: OpenedReport
+    bundle: VerifiedBundle
+    key_id: str
+    grant: dict[str, Any] | None
+    events: list[OpenedEvent] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    consent: ConsentState = field(default_factory=ConsentState)
+
+    @property
+    def withdrawals(self) -> list[OpenedEvent]:
+        return [e for e in self.events if e.type == "withdrawal"]
+
+
+def open_for_review(client: VaultClient, report_id: str, keys: ReviewerKeys,
+                    bundles: BundleCache) -> ReportView:
+    detail = client.report(report_id)
+    stanza = client.stanza(report_id)  # the audited decrypt request (and the grant, if any)
+    view = _open_envelope(detail, stanza, keys, bundles)
+    _check_blob_index(view)
+    _open_events(view, keys, bundles)
+    view.consent = consent_state(view.events, view.report.reporter_signing_pk,
+                                 initial=view.report.initial_consent)
+    if view.report.server_sealed:
+        view.warnings.append(Warning("server_sealed", "Sealed by the server on the no-JS path: "
+                                     "the intake server saw this report in plaintext."))
+    return view
+
+
+def _open_envelope(detail: ReportDetail, stanza: Stanza, keys: ReviewerKeys,
+                   bundles: BundleCache) -> ReportView:
+    try:
+        info = parse_envelope(detail.envelope)
+        bundle = bundles.for_envelope(info.bundle_sha256)
+        grant = dict(stanza.grant) if stanza.grant else None
+        report = open_report(detail.envelope, stanza.key_id,
+                             bytes(keys.private_key(stanza.key_id)), bundle, grant=grant,
+                             grant_bundle=bundles.current().bundle if grant else None,
+                             stored_blob_ids=[b.blob_id for b in detail.blobs])
+    except VaultError as exc:
+        raise ReportUnreadable(exc.code, str(exc)) from None
+    return ReportView(detail, report, bundle, stanza.key_id, grant)
+
+
+def _check_blob_index(view: ReportView) -> None:
+    """Cheap checks against the API's blob index; the hash is checked on every download."""
+    stored = {b.blob_id: b.ct_len for b in view.detail.blobs}
+    for entry in view.report.attachments:
+        if stored.get(entry.blob_id) != entry.ct_len:
+            view.warnings.append(Warning("manifest_mismatch", f"attachment "
+                                         f"{entry.blob_id[:12]} has the wrong stored length"))
+
+
+def _open_events(view: ReportView, keys: ReviewerKeys, bundles: BundleCache) -> None:
+    stored = sorted((e for e in view.detail.events if e.direction == "from_reporter"),
+                    key=lambda e: e.seq)
+    if not stored:
+        return
+    sk = bytes(keys.private_key(view.key_id))
+    current = bundles.current().bundle
+    table = {current.sha256: current, view.bundle.sha256: view.bundle}
+    try:
+        view.events = open_reporter_events(
+            [e.sealed for e in stored], view.key_id, sk, table,
+            view.report.reporter_signing_pk, report_id=view.report.report_id)
+        return
+    except VaultError as exc:
+        view.warnings.append(Warning(exc.code, f"reporter events: {exc}"))
+    view.events = _events_one_by_one([e.sealed for e in stored], view, sk, bundles)
+
+
+def _events_one_by_one(envelopes: list[bytes], view: ReportView, sk: bytes,
+                       bundles: BundleCache) -> list[OpenedEvent]:
+    """After a chain failure: every event that opens and verifies alone, each failure named."""
+    from nacl.signing import VerifyKey
+
+    reporter_vk = VerifyKey(view.report.reporter_signing_pk)
+    events = []
+    for index, envelope in enumerate(envelopes, start=1):
+        try:
+            info = parse_envelope(envelope)
+            bundle = bundles.for_envelope(info.bundle_sha256)
+            key = unwrap_report_key(info, view.key_id, sk, bundle)
+            event = parse_signed_event(decrypt_body(key, info.nonce, info.body, info.header),
+                                       reporter_vk)
+            if event.report_id != view.report.report_id:
+                view.warnings.append(Warning("event_replay", f"stored event {index} belongs "
+                                             "to another report"))
+                continue
+            events.append(event)
+        except VaultError as exc:
+            view.warnings.append(Warning(exc.code, f"stored event {index}: {exc}"))
+    return events

@@ -1,0 +1,104 @@
+"""The report page and the annotations made on it (labels, notes, triage, status, checks,
+consent obtained outside the form). Replies, access and downloads are in sibling modules
+that add routes to the same blueprint."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from reviewer import forms as f
+from reviewer.opening import ReportUnreadable, open_for_review
+from reviewer.service import read_records, reviewer_names, write_record
+from reviewer.state import reviewer_state
+from reviewer.web import api, keys
+from reviewer.workspace import report_state
+
+blueprint = Blueprint("reports", __name__, url_prefix="/reports")
+RID = "<uuid:report_id>"
+
+
+def load_view(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    state = reviewer_state()
+    return open_for_review(api(), str(report_id), keys(), state.bundles)
+
+
+@blueprint.route(f"/{RID}")
+def show(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    try:
+        view = load_view(report_id)
+    except ReportUnreadable as exc:
+        return render_template("report_unreadable.html", report_id=report_id,
+                               reason=exc.reason, message=str(exc)), 422
+    names = reviewer_names()
+    records = read_records(report_id=str(report_id), names=names)
+    return render_template("report.html", view=view, records=records,
+                           state=report_state(records), names=names,
+                           forms=_forms(view), current=reviewer_state().bundles.current())
+
+
+def _forms(view) -> dict:  # type: ignore[no-untyped-def]
+    from reviewer.views.report_actions import assign_choices
+
+    assign = f.AssignForm()
+    assign.account_id.choices = assign_choices(view)
+    return {"label": f.LabelForm(), "note": f.NoteForm(), "triage": f.TriageForm(),
+            "status": f.StatusForm(), "checklist": f.ChecklistForm(), "reply": f.ReplyForm(),
+            "reconfirm": f.ReconfirmForm(), "consent": f.ConsentForm(), "assign": assign,
+            "reseal": f.PassphraseForm(), "revoke": f.RevokeForm(),
+            "approve": f.ApprovalForm(), "override": f.ApprovalForm()}
+
+
+def _save(form, kind: str, report_id: uuid.UUID, content: dict | None = None):  # type: ignore[no-untyped-def]
+    if form.validate_on_submit():
+        data = content if content is not None else {
+            name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+        write_record(kind, data, report_id=str(report_id))
+        flash(_("Saved (sealed to the reviewer keys and signed by you)."), "status")
+    else:
+        errors = "; ".join(f"{form[n].label.text}: {' '.join(e)}" for n, e in form.errors.items())
+        flash(_("Not saved: %(errors)s", errors=errors), "error")
+    return redirect(url_for("reports.show", report_id=report_id))
+
+
+@blueprint.route(f"/{RID}/label", methods=["POST"])
+def label(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return _save(f.LabelForm(), "label", report_id)
+
+
+@blueprint.route(f"/{RID}/note", methods=["POST"])
+def note(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return _save(f.NoteForm(), "note", report_id)
+
+
+@blueprint.route(f"/{RID}/triage", methods=["POST"])
+def triage(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    form = f.TriageForm()
+    content = {"country": (form.country.data or "").upper() or None,
+               "acts": list(form.acts.data or []), "urgent": bool(form.urgent.data)}
+    return _save(form, "triage", report_id, content)
+
+
+@blueprint.route(f"/{RID}/status", methods=["POST"])
+def status(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    form = f.StatusForm()
+    if form.validate_on_submit() and form.status.data == "verified" and not form.verification.data:
+        flash(_("A verified report needs a verification level."), "error")
+        return redirect(url_for("reports.show", report_id=report_id))
+    return _save(form, "status", report_id)
+
+
+@blueprint.route(f"/{RID}/checklist", methods=["POST"])
+def checklist(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return _save(f.ChecklistForm(), "checklist", report_id)
+
+
+@blueprint.route(f"/{RID}/consent", methods=["POST"])
+def consent(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return _save(f.ConsentForm(), "consent", report_id)
+
+
+from reviewer.views import attachments as _attachments  # noqa: E402,F401 - adds routes
+from reviewer.views import report_actions as _actions  # noqa: E402,F401 - adds routes

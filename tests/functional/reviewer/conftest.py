@@ -1,0 +1,140 @@
+"""The reviewer app against the REAL vault API served on a free port (never a mock).
+
+``rv`` builds a vault-API instance (vault.api.testkit), serves its API with ``live_server``,
+and a reviewer app pointed at it (``--vault`` mode). ``RvDriver`` signs in, unlocks, reads
+CSRF tokens from pages and posts forms like a browser would.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyotp
+import pytest
+
+from reviewer.app import create_app as create_reviewer_app
+from vault import store
+from vault.api.app import create_app as create_api_app
+from vault.api.testkit import PASSPHRASE, PASSWORD, ApiInstance, build_api_instance
+from vault.canonical import utc_day
+from vault.db import transaction
+from vault.format import parse_envelope
+from vault.receipts import ReceiptKeys, keys_from_master
+from vault.seal import seal_attachment_bytes, seal_report, seal_reporter_event
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                  r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class SubmittedReport:
+    report_id: str
+    receipt_keys: ReceiptKeys
+    prev_hash: bytes = b"\x00" * 32
+    seq: int = 0
+
+
+@dataclass
+class Rv:
+    instance: ApiInstance
+    api_url: str
+    app: Any
+    reports: dict[str, SubmittedReport] = field(default_factory=dict)
+    _steps: dict[str, int] = field(default_factory=dict)
+
+    def totp(self, username: str) -> str:
+        """A fresh code per login: the API never accepts a TOTP step twice."""
+        secret = self.instance.people[username].totp_secret
+        step = max(self._steps.get(username, -10) + 1, int(time.time()) // 30 - 1)
+        self._steps[username] = step
+        return pyotp.TOTP(secret).at(step * 30)
+
+    def driver(self, username: str | None = None, *, unlock: bool = True) -> RvDriver:
+        driver = RvDriver(self, self.app.test_client())
+        if username:
+            driver.login(username)
+            if unlock:
+                driver.unlock()
+        return driver
+
+    def submit(self, fields: dict[str, Any] | None = None, *,
+               files: tuple[tuple[str, str, bytes], ...] = ()) -> SubmittedReport:
+        """Seal and store a report as the intake does, keeping the receipt keys."""
+        receipt_keys = keys_from_master(secrets.token_bytes(32))
+        sealed_files = [seal_attachment_bytes(n, t, d) for n, t, d in files]
+        sealed = seal_report(fields or {"narrative": "test report"},
+                             [entry for _blob, entry in sealed_files],
+                             self.instance.verified_bundle(), receipt_keys, day=utc_day(),
+                             server_sealed=False)
+        from vault.blobs import backend_for, write_blob
+
+        info = parse_envelope(sealed.envelope)
+        backend = backend_for(self.instance.config.blob_dir)
+        with transaction(self.instance.sessions()) as session:
+            for blob, entry in sealed_files:
+                write_blob(session, backend, [blob], chunk_count=entry.chunk_count,
+                           day=info.day)
+            store.add_report(
+                session, report_id=sealed.report_id, day=info.day, envelope=sealed.envelope,
+                bundle_serial=self.instance.serial, server_sealed=False,
+                lookup_hash=secrets.token_bytes(32),
+                stanzas={s.key_id.hex(): s.sealed_key for s in info.stanzas},
+                blob_ids=[entry.blob_id for _blob, entry in sealed_files])
+        submitted = SubmittedReport(sealed.report_id, receipt_keys)
+        self.reports[sealed.report_id] = submitted
+        return submitted
+
+    def reporter_event(self, report: SubmittedReport, type_name: str, payload: dict) -> None:
+        """A signed reporter event (message, consent change, withdrawal), stored."""
+        report.seq += 1
+        sealed = seal_reporter_event(report.report_id, report.seq, report.prev_hash, type_name,
+                                     payload, bundle=self.instance.verified_bundle(),
+                                     receipt_keys=report.receipt_keys, day=utc_day())
+        report.prev_hash = sealed.event_hash
+        with transaction(self.instance.sessions()) as session:
+            store.add_event(session, report.report_id, "from_reporter", report.seq,
+                            sealed.envelope, utc_day())
+
+
+class RvDriver:
+    def __init__(self, rv: Rv, client) -> None:  # type: ignore[no-untyped-def]
+        self.rv = rv
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = CSRF.search(page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1) or match.group(2)
+
+    def login(self, username: str, *, password: str = PASSWORD, totp: str | None = None):  # type: ignore[no-untyped-def]
+        return self.client.post("/login", data={
+            "csrf_token": self.csrf("/login"), "username": username, "password": password,
+            "totp": totp or self.rv.totp(username)})
+
+    def unlock(self, passphrase: str = PASSPHRASE):  # type: ignore[no-untyped-def]
+        return self.client.post("/key/unlock", data={
+            "csrf_token": self.csrf("/key/unlock"), "passphrase": passphrase})
+
+    def post(self, path: str, data: dict[str, Any] | None = None, *, token_from: str = "/"):  # type: ignore[no-untyped-def]
+        return self.client.post(path, data={"csrf_token": self.csrf(token_from), **(data or {})})
+
+    def page(self, path: str) -> str:
+        response = self.client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def rv(tmp_path, database_url, live_server):
+    instance = build_api_instance(tmp_path / "instance", database_url)
+    keys_dir = instance.config.keys_dir
+    (keys_dir / "session-secret.key").write_text(secrets.token_hex(32))
+    with live_server(create_api_app(instance.config)) as api_url:
+        app = create_reviewer_app(instance.config, vault_url=api_url)
+        app.config["TESTING"] = True
+        yield Rv(instance, api_url, app)
