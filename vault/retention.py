@@ -31,7 +31,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from vault import audit
-from vault.blobs import BlobBackend, SweepReport, delete_blob_files, sweep
+from vault.blobs import (
+    DEFAULT_SWEEP_GRACE_SECONDS,
+    BlobBackend,
+    SweepReport,
+    delete_blob_files,
+    sweep,
+)
+from vault.canonical import utc_day
 from vault.errors import InvalidRecord, UnknownReport
 from vault.models import Blob, Event, PurgeRecord, Report, Stanza
 from vault.store import DayLike, as_day, check_report_id
@@ -175,3 +182,14 @@ def run_purge(
     vacuum(bind)
     return PurgeSummary(len(candidates), blob_count, len(unattached), expired_uploads,
                         swept, False, candidates)
+
+
+def startup_sweep(factory: sessionmaker[Session], backend: BlobBackend,
+                  today: DayLike | None = None,
+                  grace_seconds: int = DEFAULT_SWEEP_GRACE_SECONDS) -> SweepReport:
+    """What an app runs at start-up: expired uploads, temp files of crashed writes and
+    blob files whose row never landed (each older than the grace period)."""
+    with factory() as session, session.begin():
+        sweep_expired_uploads(session, backend, today or utc_day(), grace_seconds)
+    with factory() as session:
+        return sweep(session, backend, grace_seconds)

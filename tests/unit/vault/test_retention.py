@@ -123,3 +123,13 @@ def test_abandoned_uploads_and_blobs_are_cleaned(purge_env):
     assert summary.unattached_blobs == 1
     assert not backend.exists(lonely.blob_id)
     assert _count(factory, Blob) == 0
+
+
+def test_startup_sweep_removes_crash_leftovers(purge_env):
+    from vault.retention import startup_sweep
+
+    factory, backend, _ = purge_env
+    (backend.scratch_dir / "crashed.part").write_bytes(b"half a blob")
+    assert startup_sweep(factory, backend, DAY).temp_files == 0  # within the grace period
+    assert startup_sweep(factory, backend, DAY, grace_seconds=-1).temp_files == 1
+    assert list(backend.scratch_dir.iterdir()) == []
