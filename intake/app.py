@@ -18,11 +18,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from haven.config import HavenConfig
 from haven.errors import HavenError
 from intake.config import intake_config_from_section
-from intake.errors import IntakeError
+from intake.errors import IntakeError, vault_error_status
 from intake.headers import apply_security_headers
 from intake.logging_policy import quiet_request_logs
 from intake.nojs_form import IntakeRequest
 from intake.services import build_services
+from vault.errors import VaultError
 
 log = logging.getLogger("haven.intake")
 
@@ -109,6 +110,14 @@ def _register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=exc.code, message=str(exc)), exc.status
         return render_template("error.html", message=str(exc), status=exc.status), exc.status
+
+    @app.errorhandler(VaultError)
+    def _vault_error(exc: VaultError):
+        status = vault_error_status(exc)
+        if _wants_json():
+            return jsonify(error=exc.code, message=str(exc)), status
+        message = _("The report could not be stored. Nothing was kept. Please try again.")
+        return render_template("error.html", message=message, status=status), status
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):

@@ -185,5 +185,5 @@ def _check_consistency(config: IntakeConfig) -> None:
         raise IntakeConfigError(
             "[intake] nojs_max_attachment_bytes must not exceed nojs_max_form_bytes"
         )
-    if not config.quick_exit_url.startswith("https://"):
+    if not config.quick_exit_url.startswith(("https://", "http://")):
         raise IntakeConfigError("[intake] quick_exit_url must be an https:// address")

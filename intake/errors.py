@@ -64,3 +64,25 @@ class FormError(IntakeError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+def vault_error_status(exc: Exception) -> int:
+    """The HTTP status for a vault error met while accepting data (body: its ``code``).
+
+    A rejected envelope, chunk or declaration is 422 (the spec's named error tells what is
+    wrong); the rest follows what happened to the upload or the report.
+    """
+    from vault import errors as v
+
+    statuses: tuple[tuple[type, int], ...] = (
+        (v.DiskFull, 503),
+        (v.UploadTooLarge, 413),
+        (v.UnknownUpload, 404),
+        (v.UploadExpired, 410),
+        ((v.ChunkOutOfOrder, v.ChunkMismatch, v.DuplicateReport, v.DuplicateLookup,
+          v.EventConflict, v.BlobAlreadyAttached), 409),
+    )
+    for kinds, status in statuses:
+        if isinstance(exc, kinds):
+            return status
+    return 422

@@ -103,6 +103,9 @@ def store_report(services, parsed, envelope: bytes, lookup: bytes, blob_ids) -> 
 
 
 def accept_submission(services, body: dict) -> str:
+    from vault.blobs import check_free_space
+
+    check_free_space(services.config.blob_dir, services.intake_config.min_free_disk_bytes)
     submission = parse_submission(body, services.intake_config.max_files)
     from intake.request_body import pow_fields
 

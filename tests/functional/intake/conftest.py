@@ -74,3 +74,117 @@ def intake_app(intake_instance):
 @pytest.fixture
 def intake_client(intake_app):
     return intake_app.test_client()
+
+
+# --- helpers the tests call (a sealing client in Python, as `haven submit` is) ----------
+
+
+def verified_bundle(instance: IntakeInstance):
+    from vault.bundle import verify_bundle
+    from vault.canonical import utc_day
+
+    doc = json.loads(instance.config.bundle_path.read_text())
+    return verify_bundle(doc, instance.fingerprint, today=utc_day(), min_serial=1)
+
+
+def solve_pow(client, scope: str, binding: str) -> dict:
+    from intake.pow import solve
+
+    challenge = client.get(f"/api/v1/pow?scope={scope}").get_json()
+    return {"challenge": challenge["challenge"],
+            "counter": solve(challenge["challenge"], binding, challenge["difficulty"])}
+
+
+def sealed_report(instance: IntakeInstance, fields: dict, attachments=(), receipt=None,
+                  bundle=None, server_sealed: bool = False):
+    from vault.canonical import utc_day
+    from vault.receipts import derive_receipt_keys, new_receipt
+    from vault.seal import seal_report
+
+    receipt = receipt or new_receipt()
+    keys = derive_receipt_keys(receipt, instance.config.instance_id)
+    sealed = seal_report(fields, list(attachments), bundle or verified_bundle(instance), keys,
+                         day=utc_day(), server_sealed=server_sealed)
+    return sealed, keys, receipt
+
+
+def submission_body(client, envelope: bytes, lookup_id: bytes, blobs=()) -> dict:
+    import hashlib
+
+    from vault.canonical import b64encode
+
+    return {"envelope": b64encode(envelope), "lookup_id": b64encode(lookup_id),
+            "blobs": list(blobs),
+            "pow": solve_pow(client, "submit", hashlib.sha256(envelope).hexdigest())}
+
+
+def upload_blob(client, blob: bytes, entry) -> str:
+    """Declare and PUT a sealed attachment's wire chunks; returns the upload id."""
+    import hashlib
+
+    declaration = {"blob_id": entry.blob_id, "ct_len": entry.ct_len,
+                   "chunk_count": entry.chunk_count}
+    binding = hashlib.sha256(
+        f"{entry.blob_id}:{entry.ct_len}:{entry.chunk_count}".encode()).hexdigest()
+    response = client.post("/api/v1/uploads",
+                           json={**declaration, "pow": solve_pow(client, "upload", binding)})
+    assert response.status_code == 201, response.get_json()
+    upload_id = response.get_json()["upload_id"]
+    for index, chunk in enumerate(wire_chunks(blob)):
+        put = client.put(f"/api/v1/uploads/{upload_id}/chunks/{index}", data=chunk,
+                         content_type="application/octet-stream")
+        assert put.status_code == 204, put.get_json()
+    return upload_id
+
+
+def wire_chunks(blob: bytes) -> list[bytes]:
+    """SPEC §4.6 on the wire: the 24-byte stream header, then 65,553-byte chunks."""
+    from vault.format import CHUNK_CT_SIZE, STREAM_HEADER_SIZE
+
+    body = blob[STREAM_HEADER_SIZE:]
+    return [blob[:STREAM_HEADER_SIZE]] + [
+        body[i:i + CHUNK_CT_SIZE] for i in range(0, len(body), CHUNK_CT_SIZE)]
+
+
+def open_report(instance: IntakeInstance, envelope: bytes):
+    """The reviewer side's decryption (vault.open) — in tests only, never in the intake."""
+    from vault import open as vault_open
+
+    key_id, pair = next(iter(instance.reviewers.items()))
+    return vault_open.open_report(envelope, key_id, pair.x25519_sk, verified_bundle(instance))
+
+
+MINIMAL_FIELDS = {
+    "form_version": 1,
+    "un_link": {"linked": "yes"},
+    "situation": {"narrative": "What happened."},
+    "consent": {"giver": "victim", "scopes": ["contact"]},
+}
+
+
+@pytest.fixture
+def intake_kit():
+    """The helpers above, for test modules (conftest modules are not importable by name)."""
+    import types
+
+    return types.SimpleNamespace(
+        build_instance=build_instance, verified_bundle=verified_bundle, solve_pow=solve_pow,
+        sealed_report=sealed_report, submission_body=submission_body, upload_blob=upload_blob,
+        wire_chunks=wire_chunks, open_report=open_report, minimal_fields=MINIMAL_FIELDS,
+    )
+
+
+def count_rows(instance: IntakeInstance, table: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(instance.config.database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def rows():
+    return count_rows
