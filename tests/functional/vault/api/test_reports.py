@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from vault import audit
 from vault.access import grant_access, seal_reply
+from vault.api.testkit import add_report
 from vault.canonical import b64decode, b64encode, utc_day
 from vault.events import ZERO_HASH
-from vault.open import open_report
-from vault.api.testkit import add_report
 from vault.models import AuditEntry
+from vault.open import open_report
 
 
 def _opened(client, headers, instance, name, report_id):
