@@ -22,6 +22,7 @@ FILES_FIELD = "evidence.files"
 
 @dataclass(frozen=True)
 class NoJsFile:
+    field: str  # the form field it came in (evidence files or the audio recording)
     name: str
     media_type: str
     stream: object  # CappedMemoryFile
@@ -45,7 +46,7 @@ def queue_delay(services) -> float:
 
 
 def seal_nojs_report(services, values, files: list[NoJsFile]) -> NoJsReceipt:
-    has_audio = any(f.name and f.stream is not None for f in files if f.name == AUDIO_FIELD)
+    has_audio = any(f.field == AUDIO_FIELD or f.media_type.startswith("audio/") for f in files)
     fields = fields_from_form(values, has_audio=has_audio)
     with services.nojs_slots:
         time.sleep(queue_delay(services))

@@ -26,8 +26,8 @@ def submit():
     request.file_budget_bytes = svc.intake_config.nojs_max_attachment_bytes
     values = {key: request.form.getlist(key) for key in request.form}
     files = [
-        NoJsFile(upload.filename or "file", upload.mimetype or "application/octet-stream",
-                 upload.stream)
+        NoJsFile(key, upload.filename or "file",
+                 upload.mimetype or "application/octet-stream", upload.stream)
         for key in (FILES_FIELD, AUDIO_FIELD)
         for upload in request.files.getlist(key)
         if upload.filename

@@ -95,7 +95,7 @@ def solve_pow(client, scope: str, binding: str) -> dict:
             "counter": solve(challenge["challenge"], binding, challenge["difficulty"])}
 
 
-def sealed_report(instance: IntakeInstance, fields: dict, attachments=(), receipt=None,
+def sealed_report(instance: IntakeInstance, fields: dict, attachments=(), *, receipt=None,
                   bundle=None, server_sealed: bool = False):
     from vault.canonical import utc_day
     from vault.receipts import derive_receipt_keys, new_receipt

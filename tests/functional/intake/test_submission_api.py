@@ -71,7 +71,7 @@ def test_a_proof_made_for_uploads_does_not_pay_for_a_submission(
         (lambda e: e[:-5], "truncated"),
     ],
 )
-def test_malformed_envelopes_get_the_spec_error(
+def test_malformed_envelopes_get_the_spec_error(  # noqa: PLR0917 - fixtures and parameters
         intake_client, intake_instance, intake_kit, rows, mangle, code):
     sealed, keys, _ = intake_kit.sealed_report(intake_instance, intake_kit.minimal_fields)
     envelope = mangle(sealed.envelope)
