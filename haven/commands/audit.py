@@ -63,8 +63,10 @@ def checkpoint_signing_key(config: HavenConfig) -> Any:
         raise click.ClickException(f"cannot load the checkpoint key: {exc}") from None
 
 
-def checkpoint_verify_key(config: HavenConfig, pinned: str | None = None) -> Any:
-    """The checkpoint public key: pinned, certified in organisation.json, or from the key."""
+def checkpoint_verify_key(config: HavenConfig, pinned: str | None = None,
+                          fingerprint: str | None = None) -> Any:
+    """The checkpoint public key: pinned, certified in organisation.json (whose root must
+    match ``fingerprint`` when given), or from the checkpoint key file."""
     import json
 
     from nacl.signing import VerifyKey
@@ -80,22 +82,27 @@ def checkpoint_verify_key(config: HavenConfig, pinned: str | None = None) -> Any
     path = config.organisation_path
     if path.exists():
         try:
-            found = _certified_checkpoint_key(json.loads(path.read_text("utf-8")))
+            found = _certified_checkpoint_key(json.loads(path.read_text("utf-8")), fingerprint)
         except (OSError, ValueError, VaultError) as exc:
             raise click.ClickException(f"{path}: {exc}") from None
         if found is not None:
             return found
+    if fingerprint:
+        raise click.ClickException(f"{path}: no certified checkpoint key to check the "
+                                   "fingerprint against")
     return checkpoint_signing_key(config).verify_key
 
 
-def _certified_checkpoint_key(doc: Any) -> Any:
+def _certified_checkpoint_key(doc: Any, pinned_fingerprint: str | None) -> Any:
     """Find the checkpoint subkey certificate in the organisation document and check it
-    against the root key there (expiry ignored: old heads stay verifiable)."""
+    against the root key there (expiry ignored: old heads stay verifiable). A fingerprint
+    pinned by the caller must match that root: a document served by the host it vouches
+    for proves little on its own (S10)."""
     from nacl.signing import VerifyKey
 
     from vault.canonical import b64decode
     from vault.errors import VaultError
-    from vault.keys import parse_certificate, verify_certificate
+    from vault.keys import fingerprint, fingerprints_equal, parse_certificate, verify_certificate
 
     root = None
     for name in ("root_public_key", "root_key", "root"):
@@ -105,14 +112,19 @@ def _certified_checkpoint_key(doc: Any) -> Any:
         if isinstance(value, str):
             root = VerifyKey(b64decode(value))
             break
+    if root is not None and pinned_fingerprint and not fingerprints_equal(
+        fingerprint(root), pinned_fingerprint
+    ):
+        raise click.ClickException("the organisation root does not match --fingerprint")
+    org_id = doc.get("org_id") if isinstance(doc, dict) else None
     for candidate in _dicts(doc):
         try:
             cert = parse_certificate(candidate)
         except VaultError:
             continue
         if cert.purpose == "checkpoint" and root is not None:
-            return verify_certificate(candidate, root, "checkpoint",
-                                      today=cert.not_after).verify_key
+            return verify_certificate(candidate, root, "checkpoint", today=cert.not_after,
+                                      org_id=org_id).verify_key
     return None
 
 
@@ -136,13 +148,15 @@ def audit_group() -> None:
 @click.option("--head", "head_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A signed head saved earlier (JSON): the log must still extend it.")
 @click.option("--checkpoint-key", "pinned", help="Checkpoint public key (base64url), pinned.")
-def verify_command(*, instance_dir: Path, head_file: Path | None, pinned: str | None) -> None:
+@click.option("--fingerprint", help="The organisation root fingerprint, from a trusted channel.")
+def verify_command(*, instance_dir: Path, head_file: Path | None, pinned: str | None,
+                   fingerprint: str | None) -> None:
     """Recompute the audit log and check every signed head (and a saved one)."""
     from vault.audit import load_head_file, verify_log
     from vault.errors import AuditError, AuditTampered
 
     config = config_or_exit(instance_dir)
-    key = checkpoint_verify_key(config, pinned)
+    key = checkpoint_verify_key(config, pinned, fingerprint)
     try:
         saved = load_head_file(head_file) if head_file else None
         with open_vault(config) as vault, vault.factory() as session:

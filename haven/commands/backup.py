@@ -70,6 +70,9 @@ def restore(*, in_path: Path, identity_path: Path, target: Path) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"restored into {summary.instance_dir}: {summary.database} database at "
                f"revision {summary.revision}, {summary.blobs} blob(s)")
+    if summary.database == "postgresql":
+        click.echo("the vault database is the one HAVEN_DATABASE_URL names: keep it set, or "
+                   "write it into [vault] database_url of the restored haven.toml")
     _check_restored(target)
 
 

@@ -1,9 +1,7 @@
-"""Fixtures of the vault store's functional tests: a small real instance on disk."""
+"""Fixtures of the vault store's functional tests: a real instance on disk."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -11,9 +9,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-from vault.canonical import b64encode
-from vault.keys import certify_subkey, generate_root, save_signing_key
 
 
 @dataclass(frozen=True)
@@ -26,29 +21,24 @@ class StoreInstance:
 
 @pytest.fixture
 def store_instance(tmp_path, database_url) -> StoreInstance:
-    """haven.toml, keys/ (audit-target, pepper, session secret, checkpoint subkey) and
-    public/organisation.json with the root key and the checkpoint subkey certificate."""
-    root_dir = tmp_path / "instance"
-    (root_dir / "keys").mkdir(parents=True, mode=0o700)
-    (root_dir / "public").mkdir()
-    instance_id = secrets.token_hex(16)
-    (root_dir / "haven.toml").write_text(f'instance_id = "{instance_id}"\n')
-    audit_key = os.urandom(32)
-    (root_dir / "keys" / "audit-target.key").write_text(audit_key.hex())
-    (root_dir / "keys" / "lookup-pepper.key").write_text(os.urandom(32).hex())
-    (root_dir / "keys" / "session-secret.key").write_text(os.urandom(32).hex())
-    root = generate_root()
-    not_after = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-    checkpoint, cert = certify_subkey(root, "checkpoint", not_after, instance_id)
-    save_signing_key(root_dir / "keys" / "checkpoint.key", checkpoint, purpose="checkpoint")
-    (root_dir / "public" / "organisation.json").write_text(
-        json.dumps({"root_public_key": b64encode(bytes(root.verify_key)),
-                                  "subkeys": [cert.to_dict()]})
-    )
-    env = {"HAVEN_INSTANCE": str(root_dir)}
-    if not database_url.startswith("sqlite"):
+    """A real instance from haven.instance.create_instance (keys, certificates, secrets,
+    migrated vault) on the test database."""
+    from haven.instance import create_instance
+    from vault.audit import load_audit_key
+    from vault.keys import load_signing_key
+
+    pg = not database_url.startswith("sqlite")
+    created = create_instance(tmp_path / "instance", org_id="org-test",
+                              database_url=database_url if pg else None)
+    keys = created.config.keys_dir
+    env = {"HAVEN_INSTANCE": str(created.config.instance_dir)}
+    if pg:
         env["HAVEN_DATABASE_URL"] = database_url
-    return StoreInstance(root_dir, env, checkpoint, audit_key)
+    return StoreInstance(
+        created.config.instance_dir, env,
+        load_signing_key(keys / "checkpoint.key", purpose="checkpoint"),
+        load_audit_key(keys / "audit-target.key"),
+    )
 
 
 @pytest.fixture

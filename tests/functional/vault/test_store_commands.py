@@ -129,3 +129,16 @@ def test_backup_needs_two_recipients(store_instance, tmp_path):
     result = _run(store_instance, "backup", "--to", str(tmp_path / "b.age"), "--recipient", one)
     assert result.exit_code != 0
     assert "at least two custodians" in result.output
+
+
+def test_audit_verify_checks_a_pinned_fingerprint(store_instance):
+    doc = json.loads((store_instance.path / "public" / "organisation.json").read_text())
+    engine, factory, backend = _vault(store_instance)
+    _add_report(factory, backend, store_instance)
+    engine.dispose()
+    assert _run(store_instance, "audit", "export-head").exit_code == 0
+    good = _run(store_instance, "audit", "verify", "--fingerprint", doc["fingerprint"])
+    assert good.exit_code == 0, good.output
+    wrong = _run(store_instance, "audit", "verify", "--fingerprint", "0000-" * 7 + "0000")
+    assert wrong.exit_code != 0
+    assert "does not match --fingerprint" in wrong.output
