@@ -47,7 +47,7 @@ class KeySet:
             expires_at=add_days(issued_at, validity_days),
             org_id=self.org_id,
             keys=[r.public_entry("reviewer", "2099-12-31") for r in self.reviewers],
-            triage=triage or self.triage,
+            triage=self.triage if triage is None else triage,
             revoked=revoked,
             bundle_sk=self.bundle_key,
             certificate=self.certificate,
