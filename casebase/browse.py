@@ -78,9 +78,10 @@ def all_cases(session: Session, query: CaseQuery, tiers: Iterable[str],
 
 
 def snapshot_for(session: Session, tier: str, today: str, threshold: int) -> dict[str, Any]:
-    """The latest stored snapshot; the first is taken when none exists yet."""
+    """The latest stored snapshot. Snapshots are daily: the first read of a day takes that
+    day's snapshot when no scheduled ``haven casebase snapshot`` has run yet."""
     snapshot = stats.latest_snapshot(session, tier)
-    if snapshot is None:
+    if snapshot is None or snapshot["snapshot_day"] < today:
         stats.take_snapshot(session, today, threshold)
         session.commit()
         snapshot = stats.latest_snapshot(session, tier)
