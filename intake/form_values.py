@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from flask_babel import gettext as _
 
 from intake.errors import FormError
+from vault.canonical import utc_day
 from intake.form_schema import (
     FORM_VERSION,
     SECTIONS,
@@ -37,8 +38,26 @@ def fields_from_form(values: Values, *, has_audio: bool = False) -> dict:
         block = _section_values(section, values, None)
         if block:
             fields[section.id] = block
+    if "consent" in fields:
+        fields["consent"] = consent_record(fields["consent"], utc_day())
     check_fields(fields, has_audio=has_audio)
     return fields
+
+
+def consent_record(answers: Mapping, day: str) -> dict:
+    """The form's consent answers in the shape of vault/SPEC.md §6.3, which the release gate
+    folds: granted scopes only (everything else stays "no"), who gave it, whether and how
+    the risks were explained, and the day."""
+    record: dict = {
+        "scopes": {scope: "grant" for scope in answers.get("scopes", [])},
+        "given_by": answers.get("giver", ""),
+        "risks_explained": answers.get("risks_explained") == "yes",
+        "day": day,
+        "how": answers.get("risks_explained_how", ""),
+    }
+    if answers.get("risks_explained_when"):
+        record["risks_explained_when"] = answers["risks_explained_when"]
+    return record
 
 
 def _section_values(section: Section, values: Values, index: int | None) -> dict:
@@ -95,9 +114,9 @@ def check_fields(fields: Mapping, *, has_audio: bool = False) -> None:
             _("Please say whether it is linked to the UN ('I don't know' is a valid answer)."),
             "un_link.linked",
         )
-    if not consent.get("giver"):
+    if not consent.get("given_by"):
         raise FormError(_("Please say who gives consent."), "consent.giver")
-    blocked = blocked_scopes(consent.get("giver", ""), consent.get("scopes", ()))
+    blocked = blocked_scopes(consent["given_by"], consent.get("scopes", {}))
     if blocked:
         raise FormError(
             _("Until the person targeted consents, UN and publication choices stay off."),

@@ -53,11 +53,25 @@
       var values = Array.from(new Set(lists[name])).sort();
       if (values.length) place(fields, name, values);
     });
+    if (fields.consent) fields.consent = consentRecord(fields.consent);
     if (Array.isArray(fields.incidents)) {
       fields.incidents = fields.incidents.filter(function (b) { return b && Object.keys(b).length; });
       if (!fields.incidents.length) delete fields.incidents;
     }
     return fields;
+  }
+
+  /* Consent in the shape of vault/SPEC.md §6.3 (as intake/form_values.py consent_record). */
+  function consentRecord(answers) {
+    var scopes = {};
+    (answers.scopes || []).forEach(function (scope) { scopes[scope] = "grant"; });
+    var record = {
+      scopes: scopes, given_by: answers.giver || "",
+      risks_explained: answers.risks_explained === "yes",
+      day: new Date().toISOString().slice(0, 10), how: answers.risks_explained_how || "",
+    };
+    if (answers.risks_explained_when) record.risks_explained_when = answers.risks_explained_when;
+    return record;
   }
 
   /* The rules intake/form_values.py check_fields enforces; returns [fieldName, key] or null. */
@@ -66,7 +80,7 @@
     if (!situation.narrative && !hasAudio) return ["situation.narrative", "narrative_required"];
     var urgent = (fields.danger || {}).danger_now === "yes";
     if (!urgent && !(fields.un_link || {}).linked) return ["un_link.linked", "linked_required"];
-    if (!(fields.consent || {}).giver) return ["consent.giver", "giver_required"];
+    if (!(fields.consent || {}).given_by) return ["consent.giver", "giver_required"];
     return null;
   }
 

@@ -158,7 +158,8 @@ MINIMAL_FIELDS = {
     "form_version": 1,
     "un_link": {"linked": "yes"},
     "situation": {"narrative": "What happened."},
-    "consent": {"giver": "victim", "scopes": ["contact"]},
+    "consent": {"scopes": {"contact": "grant"}, "given_by": "victim", "risks_explained": True,
+                "day": "2026-01-01", "how": "in person"},
 }
 
 

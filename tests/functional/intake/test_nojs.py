@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from vault.canonical import utc_day
+
 FORM = {
     "danger.danger_now": "no",
     "un_link.linked": "dont_know",
@@ -64,9 +66,18 @@ def test_a_nojs_report_is_sealed_by_the_server_and_opens_for_a_reviewer(
         "situation": {"narrative": "Stopped at the airport after the session."},
         "risk": {"urgent_appeal": True},
         "evidence": {"links": ["https://example.org/a", "https://example.org/b"]},
-        "consent": {"giver": "victim", "scopes": ["contact", "un_confidential"]},
+        "consent": {"scopes": {"contact": "grant", "un_confidential": "grant"},
+                    "given_by": "victim", "risks_explained": False, "day": utc_day(),
+                    "how": ""},
     }
     assert [a.name for a in opened.attachments] == ["scan.pdf"]
+    # The release gate's fold of the initial consent sees exactly the ticked scopes.
+    from vault.events import consent_state
+
+    state = consent_state([], opened.reporter_signing_pk, initial=opened.initial_consent)
+    assert state.allows("un_confidential")
+    assert state.allows("contact")
+    assert not state.allows("public_advocacy")
     # The receipt shown is the one whose lookup id finds the report.
     from vault.receipts import derive_receipt_keys
 
@@ -82,7 +93,7 @@ def test_a_nojs_report_is_sealed_by_the_server_and_opens_for_a_reviewer(
     ({"person.roles": "astronaut"}, "person.roles", "choose from the options"),
     ({"un_link.linked": ["yes", "no"]}, "un_link.linked", "one answer"),
 ])
-def test_form_errors_name_the_problem_and_store_nothing(
+def test_form_errors_name_the_problem_and_store_nothing(  # noqa: PLR0917 - fixtures, parameters
         intake_client, intake_instance, rows, change, field, message):
     response = _post(intake_client, {**FORM, **change})
     assert response.status_code == 400
