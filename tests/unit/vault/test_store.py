@@ -233,3 +233,28 @@ def test_bundles_grow_and_are_found_by_hash(store_sessions):
     with store_sessions() as session:
         assert store.latest_bundle(session).serial == 2
         assert store.bundle_by_sha256(session, record.sha256).document == '{"serial":1}'
+
+
+def test_concurrent_reports_with_one_receipt_keep_exactly_one(store_sessions):
+    import threading
+
+    lookup = os.urandom(32)
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def submit():
+        barrier.wait()
+        try:
+            _add(store_sessions, lookup=lookup)
+            outcomes.append("stored")
+        except DuplicateLookup:
+            outcomes.append("duplicate")
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["duplicate", "stored"]
+    assert _count(store_sessions, Report) == 1
+    assert _count(store_sessions, Stanza) == 2

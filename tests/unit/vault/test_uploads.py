@@ -13,6 +13,8 @@ import tracemalloc
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vault import blobs
 from vault.db import make_engine, migrate, session_factory, transaction
@@ -231,3 +233,33 @@ def test_a_wrong_declared_blob_id_moves_nothing(upload_env):
         blob_id = uploads.finish_upload(session, upload_id, today=DAY,
                                         expected_blob_id=blobs.blob_id_of(b"bytes"))
     assert backend.exists(blob_id)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["next", "resend", "skip", "back", "lost"]), max_size=25),
+       st.integers(min_value=1, max_value=6))
+def test_any_mix_of_retries_yields_the_exact_ciphertext(upload_env, actions, count):
+    """Resends, out-of-order chunks and lost row updates never corrupt the upload."""
+    factory, backend, _ = upload_env
+    uploads = _uploads(backend)
+    chunks = [os.urandom(CHUNK) for _ in range(count - 1)] + [os.urandom(7)]
+    upload_id = _begin(factory, uploads, count)
+    sent = 0
+    for action in [*actions, *["next"] * count]:
+        if sent == count:
+            break
+        if action == "next":
+            sent = _put(factory, uploads, upload_id, sent, chunks[sent])
+        elif action == "resend" and sent:
+            assert _put(factory, uploads, upload_id, sent - 1, chunks[sent - 1]) == sent
+        elif action in ("skip", "back") and (action == "skip" or sent > 1):
+            index = sent + 1 if action == "skip" else sent - 2
+            with pytest.raises(ChunkOutOfOrder):
+                _put(factory, uploads, upload_id, index, b"x" * CHUNK)
+        elif action == "lost":
+            with open(backend.upload_dir / upload_id, "ab") as part:
+                part.write(os.urandom(CHUNK // 2))
+    with transaction(factory) as session:
+        blob_id = uploads.finish_upload(session, upload_id, today=DAY)
+    assert blob_id == blobs.blob_id_of(b"".join(chunks))
