@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 
 from reviewer.redact.model import Span
+from reviewer.redact.text import LEFT_EDGE as LEFT
+from reviewer.redact.text import RIGHT_EDGE as RIGHT
 from reviewer.redact.text import fold
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
@@ -31,18 +33,18 @@ _ZH_CHAR = r"(?:(?![的在住于到从和与是了他她我们被把向家对将
 
 _PATTERNS = (
     # 12 Baker Street, apt 4 / 221B Old Kent Road
-    rf"(?<!\w){_NUM}\s+(?:{_CAP}\s+){{1,4}}(?:{_EN_STREET})(?!\w){_UNIT_EN}",
+    rf"{LEFT}{_NUM}\s+(?:{_CAP}\s+){{1,4}}(?:{_EN_STREET}){RIGHT}{_UNIT_EN}",
     # 14 rue des Lilas / 3 bis, avenue Habib Bourguiba
-    rf"(?i:(?<!\w){_NUM}(?:\s?(?:bis|ter))?,?\s+(?:{_FR_STREET})\s+)"
+    rf"(?i:{LEFT}{_NUM}(?:\s?(?:bis|ter))?,?\s+(?:{_FR_STREET})\s+)"
     rf"(?:(?:de|du|des|d'|la|le|l')\s*)*[\w'’\-]+(?:\s+(?:de\s+|du\s+)?{_CAP}){{0,3}}",
     # calle Mayor 14 / Avenida Bolívar n.º 23 / Carrera 7 # 45-12
-    rf"(?i:(?<!\w)(?:{_ES_STREET})\s+)(?:(?:de|del|la|los|las)\s+)*[\w'’.\-]+"
-    rf"(?:\s+{_CAP}){{0,3}},?\s*(?:n\.?\s?[º°o]\.?\s*|#\s*|no\.?\s*)?\d{{1,5}}(?:\s*-\s*\d{{1,4}})?\w?(?!\w)",
+    rf"(?i:{LEFT}(?:{_ES_STREET})\s+)(?:(?:de|del|la|los|las)\s+)*[\w'’.\-]+"
+    rf"(?:\s+{_CAP}){{0,3}},?\s*(?:n\.?\s?[º°o]\.?\s*|#\s*|no\.?\s*)?\d{{1,5}}(?:\s*-\s*\d{{1,4}})?\w?{RIGHT}",
     # ул. Ленина, д. 5, кв. 12 / улица Садовая, 3
-    rf"(?i:(?<!\w)(?:{_RU_STREET}))\s*[\w.\-]+(?:\s+[\w.\-]+){{0,2}}?{_RU_HOUSE}{_RU_UNIT}",
+    rf"(?i:{LEFT}(?:{_RU_STREET}))\s*[\w.\-]+(?:\s+[\w.\-]+){{0,2}}?{_RU_HOUSE}{_RU_UNIT}",
     # شارع الجمهورية رقم 12 / 12 شارع النيل
-    rf"(?<!\w)(?:{_AR_STREET})\s+{_AR_WORD}(?:\s+{_AR_WORD}){{0,2}}?،?\s*(?:رقم|مبنى|عمارة|بناية)\s*\d+",
-    rf"(?<!\w)\d+\s*،?\s*(?:{_AR_STREET})\s+{_AR_WORD}(?:\s+{_AR_WORD})?",
+    rf"{LEFT}(?:{_AR_STREET})\s+{_AR_WORD}(?:\s+{_AR_WORD}){{0,2}}?،?\s*(?:رقم|مبنى|عمارة|بناية)\s*\d+",
+    rf"{LEFT}\d+\s*،?\s*(?:{_AR_STREET})\s+{_AR_WORD}(?:\s+{_AR_WORD})?",
     # 建国路88号 / 解放大街 12 号 3 单元
     rf"{_ZH_CHAR}{{1,8}}(?:路|街|大道|巷|胡同)\s*\d+\s*[号號](?:\s*\d+\s*(?:栋|幢|楼|单元|室|号楼))*",
 )

@@ -12,19 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reviewer.redact.inflection import arabic_cores_of, arabic_span_prefix, russian_stems_of
+from reviewer.redact.inflection import (
+    arabic_core,
+    arabic_cores_of,
+    arabic_span_prefix,
+    russian_stems_of,
+)
 from reviewer.redact.model import Span
 from reviewer.redact.targets import Target
 from reviewer.redact.text import (
     Token,
     consonant_skeleton,
     dominant_script,
+    edit_distance_at_most_one,
     fold,
     fold_ascii,
     loose_key,
 )
 
 _MIN_KEY = 3
+_FUZZY_KEY = 6
+_PLACE_MIN_CORE = 4
 _CJK_WINDOWS = (2, 3, 4)
 
 
@@ -44,7 +52,7 @@ def _word_spans(token: Token, words: list[tuple[str, str]], target: Target) -> I
         if script == token.script or script not in {"latin", "cyrillic", "arabic"}:
             continue
         if "arabic" in (script, token.script):
-            start = _skeleton_match(token, word)
+            start = _skeleton_match(token, word, target.type)
         else:
             start = token.start if _keys_meet(token, word, script) else None
         if start is not None:
@@ -64,13 +72,27 @@ def _keys_meet(token: Token, word: str, word_script: str) -> bool:
         stripped = loose_key(word).rstrip("aeiou")
         if len(stripped) >= _MIN_KEY:
             word_keys.add(stripped)
-    return bool({k for k in token_keys & word_keys if len(k) >= _MIN_KEY})
+    if {k for k in token_keys & word_keys if len(k) >= _MIN_KEY}:
+        return True
+    # Transliterations differ by a letter (Mammadova ~ Мамедова): tolerate one edit in
+    # long keys only, where one letter cannot turn a name into a common word.
+    return any(
+        edit_distance_at_most_one(t, w)
+        for t in token_keys
+        for w in word_keys
+        if min(len(t), len(w)) >= _FUZZY_KEY
+    )
 
 
-def _skeleton_match(token: Token, word: str) -> int | None:
-    """Start offset of the name inside an Arabic-script token (prefixes left out), or None."""
+def _skeleton_match(token: Token, word: str, kind: str) -> int | None:
+    """Start offset of the name inside an Arabic-script token (prefixes left out), or None.
+
+    Two-consonant skeletons (Riyadh ~ الرياض) are accepted for places and organisations
+    only, and only against an Arabic word of four letters or more.
+    """
     target = consonant_skeleton(_strip_latin_article(word) if word.isascii() else word)
-    if len(target) < _MIN_KEY:
+    short_ok = kind in {"LOCATION", "ORG"} and len(target) == _MIN_KEY - 1
+    if len(target) < _MIN_KEY and not short_ok:
         return None
     if token.script != "arabic":
         bare = _strip_latin_article(token.text)
@@ -79,6 +101,8 @@ def _skeleton_match(token: Token, word: str) -> int | None:
         return None
     folded = fold(token.text)
     for core in sorted(arabic_cores_of(folded), key=len, reverse=True):
+        if short_ok and len(arabic_core(core)) < _PLACE_MIN_CORE:
+            continue
         if consonant_skeleton(core) == target and folded.endswith(core):
             prefix = folded[: len(folded) - len(core)]
             keep = len(core) + arabic_span_prefix(prefix) if prefix else len(core)

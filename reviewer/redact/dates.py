@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from reviewer.redact.model import Span
-from reviewer.redact.text import script_of
+from reviewer.redact.text import LEFT_EDGE, RIGHT_EDGE, script_of
 
 _MONTHS = {
     "en": "january|february|march|april|may|june|july|august|september|october|november"
@@ -36,7 +36,7 @@ _YEAR_TAIL = rf"(?:,?\s+(?:de\s+|del\s+)?{_YEAR}(?:\s*(?:года|год|г\.|م
 _DAY = r"(?:[0-3]?\d)(?:er|st|nd|rd|th|º|°|-?е|-?го)?"
 _CJK_NUM = r"[0-9０-９〇零一二三四五六七八九十]"
 
-# Each pattern: (regex, precision). Bounded by (?<!\w) / (?!\w) except in CJK.
+# Each pattern: (regex, precision); word edges that let CJK touch the date.
 _PATTERNS = (
     (rf"{_DAY}\s+(?:de\s+)?(?:{_ALL_MONTHS})\.?{_YEAR_TAIL}?", "day"),
     (rf"(?:{_ALL_MONTHS})\.?\s+{_DAY}{_YEAR_TAIL}?", "day"),
@@ -57,7 +57,7 @@ _CJK_PATTERNS = (
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     latin = tuple(
-        (re.compile(rf"(?i)(?<!\w){p}(?!\w)"), precision) for p, precision in _PATTERNS
+        (re.compile(rf"(?i){LEFT_EDGE}{p}{RIGHT_EDGE}"), precision) for p, precision in _PATTERNS
     )
     cjk = tuple((re.compile(p), precision) for p, precision in _CJK_PATTERNS)
     return latin + cjk
@@ -141,12 +141,13 @@ def _trim_to_date(text: str, start: int, end: int, language: str) -> tuple[int, 
     while surface_end > surface_start and text[surface_end - 1] in ".,;:!?)»":
         surface_end -= 1
     surface = text[surface_start:surface_end]
-    if not re.search(r"\d", surface):
-        return None
+    if not re.search(r"\d", surface) or not _DATE_SHAPE.search(surface):
+        return None  # "6 h 30", "3 years": dateparser reads times and durations too
     precision = _precision(surface, language)
     return None if precision not in {"day", "month"} else (surface_start, surface_end, precision)
 
 
+_DATE_SHAPE = re.compile(rf"(?i)(?:{_ALL_MONTHS})|\d+[./\-]\d+[./\-]\d+|[年月]")
 _MONTH_WORD = re.compile(rf"(?i)^(?:{_ALL_MONTHS})\.?,?$")
 
 

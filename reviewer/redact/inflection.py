@@ -24,7 +24,11 @@ RUSSIAN_ENDINGS = tuple(
 )
 
 # Endings removed from a folded Russian name to find the stem the case endings attach to.
-_STEM_ENDINGS = ("ия", "ья", "ии", "ая", "ои", "еи", "а", "я", "и", "ь", "ы", "е", "о", "у", "ю")
+# Сергей (folded сергеи) keeps its е: only the й goes (Сергея, Сергею, Сергеем).
+_STEM_ENDINGS = (
+    "ия", "ья", "ии", "ая", "яя", "ое", "ее", "ыи", "ои", "а", "я", "и", "ь", "ы", "е", "о",
+    "у", "ю",
+)
 
 ARABIC_CONJUNCTIONS = "وف"
 ARABIC_PREPOSITIONS = "بلك"

@@ -20,7 +20,16 @@ from reviewer.redact.inflection import (
 )
 from reviewer.redact.model import KnownIdentifiers, Span
 from reviewer.redact.targets import Target, targets_from
-from reviewer.redact.text import FoldedView, build_view, dominant_script, fold, is_cjk, tokenize
+from reviewer.redact.text import (
+    LEFT_EDGE,
+    RIGHT_EDGE,
+    FoldedView,
+    build_view,
+    dominant_script,
+    fold,
+    is_cjk,
+    tokenize,
+)
 
 _ENDINGS = "|".join(RUSSIAN_ENDINGS)
 _ARABIC_PREFIX = r"(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)"
@@ -43,7 +52,7 @@ def find_known_names(text: str, known: KnownIdentifiers) -> list[Span]:
 
 def _form_spans(text: str, view: FoldedView, target: Target, form: str) -> list[Span]:
     if form.isascii() and form.isupper() and len(form) <= _SHORT_ACRONYM:
-        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
+        pattern = re.compile(rf"{LEFT_EDGE}{re.escape(form)}{RIGHT_EDGE}")
         return [_span(target, m.start(), m.end(), 1.0) for m in pattern.finditer(text)]
     compiled = _phrase_pattern(fold(form).strip())
     if compiled is None:
@@ -90,8 +99,8 @@ def _phrase_pattern(folded_form: str) -> re.Pattern[str] | None:
         return None
     parts = [_word_pattern(word, first=index == 0) for index, word in enumerate(words)]
     body = r"[\s\-]+".join(parts)
-    left = "" if is_cjk(words[0][0]) else r"(?<!\w)"
-    right = "" if is_cjk(words[-1][-1]) else r"(?!\w)"
+    left = "" if is_cjk(words[0][0]) else LEFT_EDGE
+    right = "" if is_cjk(words[-1][-1]) else RIGHT_EDGE
     return re.compile(left + body + right)
 
 

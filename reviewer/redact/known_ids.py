@@ -9,7 +9,7 @@ import phonenumbers
 
 from reviewer.redact.model import KnownIdentifiers, Span
 
-_ID_SEPARATORS = r"[\s\-./]?"
+_ID_SEPARATORS = r"[\s\-./()]{0,2}"
 _PHONE_SEPARATORS = r"[\s\-.()]*"
 _MIN_DIGITS = 5
 
@@ -39,12 +39,14 @@ def find_known_identifiers(text: str, known: KnownIdentifiers, country: str | No
         if pattern is not None:
             spans += _regex_spans(text, pattern, "PHONE", key)
     for email in known.emails:
-        pattern = re.compile(rf"(?<![\w.+\-]){re.escape(email)}(?![\w\-])", re.IGNORECASE)
+        body = re.escape(email)
+        pattern = re.compile(rf"(?<![A-Za-z0-9_.+\-]){body}(?![A-Za-z0-9_\-])", re.IGNORECASE)
         spans += _regex_spans(text, pattern, "EMAIL", "EMAIL:" + email.lower())
     for handle in known.handles:
         bare = handle.lstrip("@")
         if bare:
-            pattern = re.compile(rf"(?<![\w@]){'@?'}{re.escape(bare)}(?![\w])", re.IGNORECASE)
+            body = re.escape(bare)
+            pattern = re.compile(rf"(?<![A-Za-z0-9_@])@?{body}(?![A-Za-z0-9_])", re.IGNORECASE)
             spans += _regex_spans(text, pattern, "HANDLE", "HANDLE:" + bare.lower())
     return spans
 
@@ -60,7 +62,7 @@ def _id_pattern(identifier: str) -> re.Pattern[str] | None:
     if len(chars) < 3:  # noqa: PLR2004
         return None
     body = _ID_SEPARATORS.join(re.escape(c) for c in chars)
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}\)?(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def _phone_pattern(raw: str, country: str | None) -> tuple[re.Pattern[str] | None, str]:

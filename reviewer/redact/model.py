@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -89,6 +90,10 @@ class Span:
             raise InvalidSpan(f"malformed span: {exc}") from None
 
 
+# Between name parts: spaces, and the middle dot of transliterated names (伊力夏提·阿不都热依木).
+_NAME_SEPARATORS = re.compile(r"[\s·•・]+")
+
+
 @dataclass(frozen=True)
 class KnownPerson:
     """A person named in the structured fields; ``given``/``family`` default from ``name``."""
@@ -100,12 +105,12 @@ class KnownPerson:
 
     def parts(self) -> tuple[str, ...]:
         """Every form worth looking for: full name, given and family names, aliases."""
-        words = self.name.split()
+        words = _NAME_SEPARATORS.split(self.name.strip())
         given = self.given or (words[0] if len(words) > 1 else "")
         family = self.family or (" ".join(words[1:]) if len(words) > 1 else "")
         forms = [self.name, given, family, *self.aliases]
-        if family and len(family.split()) > 1:
-            forms.extend(family.split())  # compound surnames: each part alone
+        if family and len(_NAME_SEPARATORS.split(family)) > 1:
+            forms.extend(_NAME_SEPARATORS.split(family))  # compound surnames: each part alone
         return tuple(dict.fromkeys(f.strip() for f in forms if f and f.strip()))
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import phonenumbers
 import tldextract
+from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
@@ -34,7 +35,21 @@ _OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
-    """Presidio's e-mail recogniser with the domain checked against the bundled suffix list."""
+    """Presidio's e-mail recogniser with the domain checked against the bundled suffix list.
+
+    The address itself is ASCII-bounded rather than ``\\b``/``\\w``-bounded: Chinese text
+    runs straight into an address (邮箱lina@example.org), and ``\\w`` would swallow the
+    characters before it.
+    """
+
+    PATTERNS = [  # noqa: RUF012  presidio reads the class attribute
+        Pattern(
+            "Email (ASCII-bounded)",
+            r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+            r"(?![A-Za-z0-9\-])",
+            0.6,
+        )
+    ]
 
     def validate_result(self, pattern_text: str) -> bool:
         return _OFFLINE_TLD(pattern_text.rpartition("@")[2]).fqdn != ""
@@ -102,7 +117,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _url_boundaries_ok(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or before in "@._") and not (after.isalnum() or after == "@")
+    ascii_word = re.compile(r"[A-Za-z0-9_@.]")
+    return not ascii_word.match(before) and not (ascii_word.match(after) and after != ".")
 
 
 def _digits(value: str) -> str:
@@ -117,8 +133,10 @@ def _shape_key(kind: str, surface: str) -> str:
     return f"{kind}:{surface.lower()}"
 
 
-_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
-_UN_REFERENCE = re.compile(r"(?<!\w)J?(?:AL|UA|OL)\s+[A-Z]{3}(?:\s+\d{1,3})?\s*\d{1,3}/\d{4}(?!\w)")
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+_UN_REFERENCE = re.compile(
+    r"(?<![A-Za-z0-9])J?(?:AL|UA|OL)\s+[A-Z]{3}(?:\s+\d{1,3})?\s*\d{1,3}/\d{4}(?![A-Za-z0-9])"
+)
 _ID_CUES = (
     r"passport|identity card|id card|national id|id number|id no\.?|registration number"
     r"|passeport|carte d'identit[ée]|pi[eè]ce d'identit[ée]|num[ée]ro d'identit[ée]"
@@ -129,9 +147,9 @@ _ID_CUES = (
 )
 _ID_AFTER_CUE = re.compile(
     rf"(?i)(?:{_ID_CUES})[^\w\n]{{0,4}}(?:(?:n[°ºo]\.?|no\.?|№|#|number|num[ée]ro|n[uú]mero|"
-    rf"серии|серия|номер)\s*)*[:\s]*(?P<id>[A-ZА-Я]{{0,3}}[\s\-]?\d[\d\s\-]{{3,18}}\d[A-Z]?)(?!\w)"
+    rf"серии|серия|номер)\s*)*[:\s]*(?P<id>[A-ZА-Я]{{0,3}}[\s\-]?\d[\d\s\-]{{3,18}}\d[A-Z]?)(?![A-Za-z0-9])"
 )
-_ID_SHAPED = re.compile(r"(?<![\w+])(?:[A-Z]{1,3}\d{6,10}|\d{9,20})(?![\w])")
+_ID_SHAPED = re.compile(r"(?<![A-Za-z0-9+])(?:[A-Z]{1,3}\d{6,10}|\d{9,20})(?![A-Za-z0-9])")
 
 
 def own_pattern_spans(text: str) -> list[Span]:

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from reviewer.redact.model import Span
-from reviewer.redact.text import loose_key
+from reviewer.redact.text import CJK_CLASS, LEFT_EDGE, loose_key
 
 _LATIN_CUES = (
     r"Mr|Mrs|Ms|Miss|Dr|Prof|Judge|Justice|Prosecutor|Colonel|Col|Major|Captain|Capt"
@@ -27,9 +27,13 @@ _LATIN_CUES = (
     r"|avocate?|journaliste|militante?|défenseure?|collègue|frère|sœur|soeur|épouse|mari|fils"
     r"|fille|mère|père|cousine?|neveu|nièce|oncle|tante|amie?|nommée?|appelée?|prénommée?"
     r"|Sr|Sra|Srta|Dra|don|doña|Lic|licenciad[oa]|jueza?|fiscal|coronel|capitán|teniente"
-    r"|sargento|oficial|agente|ministra|gobernador|alcaldesa?|abogad[oa]|periodista"
+    r"|sargento|oficial|agente|comandante|ministra|gobernador|alcaldesa?|abogad[oa]|periodista"
     r"|activista|defensora?|colega|herman[oa]|espos[oa]|marido|hij[oa]|madre|padre|prim[oa]"
     r"|sobrin[oa]|tí[oa]|amig[oa]|llamad[oa]|comisario"
+)
+# Titles that may stand between a cue and the name: "her lawyer, Atty. Grace Villanueva".
+_LATIN_TITLES = (
+    r"Mr|Mrs|Ms|Dr|Atty|Hon|Rev|Fr|Prof|M|Mme|Mlle|Me|Maître|Sr|Sra|Srta|Dra|Lic|don|doña"
 )
 _CYRILLIC_CUES = (
     r"г-н|г-жа|господин\w*|госпож\w*|следовател\w*|судь[яиейю]|прокурор\w*|полковник\w*"
@@ -38,6 +42,7 @@ _CYRILLIC_CUES = (
     r"|журналист\w*|активист\w*|правозащитни\w*|коллег\w*|брат\w*|сестр\w*|жен[аыеу]"
     r"|муж[аеу]?|сын\w*|доч\w*|мать|матери|отец|отца|отцу|племянни\w*|дяд\w*|т[её]т\w*"
     r"|друг|друга|другу|подруг\w*|по имени|по фамилии|зовут|некий|некая|некоего|некой"
+    r"|назвал\w*|представил\w*|понят\w*"
 )
 _LATIN_NAME = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+|[A-Z]\.)"
 _LATIN_PARTICLE = r"(?:de|del|de la|da|dos|van|von|bin|ibn|al|el|le|la)"
@@ -62,8 +67,11 @@ _AR_WORD = r"[\u0621-\u064a\u064b-\u065f]{2,}"
 _AR_STOP = frozenset(
     {
         "في", "من", "على", "إلى", "الى", "عن", "مع", "بعد", "قبل", "الذي", "التي", "الذين",
-        "و", "أو", "ثم", "لكن", "حيث", "عندما", "منذ", "خلال", "أن", "إن", "قد", "كان", "كانت",
-        "تم", "وقد", "لم", "لن", "هو", "هي", "بأن", "بسبب", "أمام", "داخل",
+        "أو", "ثم", "لكن", "حيث", "عندما", "منذ", "خلال", "أن", "إن", "قد", "كان", "كانت",
+        "تم", "لم", "لن", "هو", "هي", "بأن", "بسبب", "أمام", "داخل", "له", "لها", "لهم", "به",
+        "بها", "عليه", "عليها", "منه", "منها", "إليه", "إليها", "قال", "قالت", "أكد", "أكدت",
+        "أضاف", "أضافت", "طلب", "طلبت", "هدد", "هددت", "اتصل", "اتصلت", "إنه", "إنها",
+        "يوم", "أيضا", "أيضاً", "كما", "لأن",
     }
 )
 _ZH_SURNAMES = (
@@ -72,9 +80,11 @@ _ZH_SURNAMES = (
     "孔向汤欧阳司"
 )
 _ZH_TITLES_AFTER = r"先生|女士|小姐|律师|法官|警官|检察官|记者|教授|医生|老师|同志"
+# Cues after which a name of any origin follows (Uyghur, Tibetan names have no Han surname).
+_ZH_KIN_BEFORE = r"哥哥|弟弟|姐姐|妹妹|侄子|侄女|外甥|外甥女|名叫|叫做|化名"
 _ZH_TITLES_BEFORE = (
     r"律师|法官|警官|检察官|记者|教授|活动人士|维权人士|邻居|哥哥|弟弟|姐姐|妹妹"
-    r"|妻子|丈夫|儿子|女儿|父亲|母亲|同事|朋友|名叫|叫做"
+    r"|妻子|丈夫|儿子|女儿|父亲|母亲|同事|朋友|名叫|叫做|警察|国保|官员|干部|侄子|侄女"
 )
 _ZH_FUNCTION = "的在被说和与是了于等也都曾已向把给让从对到将及因后前时"
 
@@ -85,8 +95,13 @@ def _compiled() -> dict[str, re.Pattern[str]]:
     cyr_full = rf"{_CYRILLIC_NAME}(?:\s+{_CYRILLIC_NAME}){{0,2}}"
     zh_given = rf"(?:(?![{_ZH_FUNCTION}])[\u4e00-\u9fff])"
     return {
-        "latin": re.compile(rf"(?<![\w.])(?i:{_LATIN_CUES})\.?,?\s+(?P<name>{latin_full})"),
-        "cyrillic": re.compile(rf"(?<!\w)(?i:{_CYRILLIC_CUES})\.?,?\s+(?P<name>{cyr_full})"),
+        "latin": re.compile(
+            rf"(?<![^\W{CJK_CLASS}])(?<!\.)(?i:{_LATIN_CUES})\.?,?\s+"
+            rf"(?:(?i:{_LATIN_TITLES})\.?\s+)?(?P<name>{latin_full})"
+        ),
+        "cyrillic": re.compile(
+            rf"{LEFT_EDGE}(?i:{_CYRILLIC_CUES})\.?,?\s+(?:[А-ЯЁA-Z]{{2,6}}\s+)?(?P<name>{cyr_full})"
+        ),
         "latin_initials": re.compile(
             r"(?<![\w.])(?P<name>(?:[A-Z]\.\s?){1,2}[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s(?:[A-Z]\.\s?){1,2})"
         ),
@@ -101,6 +116,9 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         ),
         "zh_before": re.compile(
             rf"(?:{_ZH_TITLES_BEFORE})(?P<name>[{_ZH_SURNAMES}]{zh_given}{{1,2}})"
+        ),
+        "zh_kin": re.compile(
+            rf"(?:{_ZH_KIN_BEFORE})(?P<name>{zh_given}{{2,4}})(?=[{_ZH_FUNCTION}，。、；：“”（）\s])"
         ),
         "zh_dot": re.compile(r"[\u4e00-\u9fff]{2,5}[·•・][\u4e00-\u9fff]{2,5}"),
     }
@@ -139,7 +157,8 @@ def _trim_latin(text: str, start: int, end: int) -> tuple[int, int]:
 def _arabic_name_end(text: str, start: int, end: int) -> int:
     kept_end = start
     for word in re.finditer(r"\S+", text[start:end]):
-        if word.group() in _AR_STOP or word.group().startswith("و") and kept_end > start:
+        bare = word.group()[1:] if word.group()[:1] in "وف" else word.group()
+        if word.group() in _AR_STOP or bare in _AR_STOP:
             break
         kept_end = start + word.end()
     return kept_end

@@ -124,6 +124,16 @@ def build_view(text: str, *, to_ascii: bool) -> FoldedView:
     return FoldedView(text, "".join(pieces), tuple(origin), frozenset(starts))
 
 
+# CJK is written without spaces: a CJK neighbour is a word boundary for Latin, Cyrillic or
+# Arabic words and for identifiers (邮箱lina@example.org, 账号@handle). Python's \b and
+# (?<!\w) would refuse those matches, so patterns use these two instead.
+CJK_CLASS = (
+    "\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\uff00-\uffef"
+)
+LEFT_EDGE = rf"(?<![^\W{CJK_CLASS}])"
+RIGHT_EDGE = rf"(?![^\W{CJK_CLASS}])"
+
 _TOKEN = re.compile(r"[^\W_][\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670]*")
 
 
@@ -176,7 +186,27 @@ def loose_key(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+_SKELETON_RULES = (
+    ("kh", "h"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ch", "sh"), ("dj", "j"),
+    ("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks"),
+)
+
+
 def consonant_skeleton(word: str) -> str:
-    """Consonants only: how Arabic script (mostly unvowelled) meets Latin transliterations."""
-    key = loose_key(word).replace("v", "")
-    return re.sub(r"[aeiou]", "", key)
+    """Consonants only: how Arabic script (mostly unvowelled) meets Latin transliterations
+    (Ahmed ~ أحمد → ``hmd``, Riyadh ~ الرياض → ``rd``)."""
+    key = "".join(c for c in fold_ascii(word) if c.isalpha())
+    for old, new in _SKELETON_RULES:
+        key = key.replace(old, new)
+    key = re.sub(r"[aeiouwy]", "", key)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def edit_distance_at_most_one(first: str, second: str) -> bool:
+    """Whether one substitution, insertion or deletion turns one key into the other."""
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        return sum(a != b for a, b in zip(first, second, strict=True)) <= 1
+    short, long = sorted((first, second), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
