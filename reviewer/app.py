@@ -30,6 +30,7 @@ from reviewer.vault_client import (
     Unauthenticated,
     Unavailable,
     Unreachable,
+    VaultApiError,
     VaultClient,
 )
 from reviewer.web import current_roles, current_user
@@ -151,6 +152,15 @@ def _install_errors(app: Flask) -> None:
                     "organisation pin. Nothing can be sealed or opened: tell an admin.")
         return render_template("error.html", title=_("Key bundle not trusted"),
                                message=message), 503
+
+    @app.errorhandler(VaultApiError)
+    def api_refused(error):  # type: ignore[no-untyped-def]
+        status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(error.code, 400)
+        if error.status >= 500:  # noqa: PLR2004
+            status = 502
+        message = _("The vault API refused the request (%(code)s). Nothing was changed.",
+                    code=error.api_code)
+        return render_template("error.html", title=_("Refused"), message=message), status
 
     for status, title in ((403, "Not allowed"), (404, "Not found"), (405, "Not allowed"),
                           (413, "Too large")):

@@ -64,9 +64,10 @@ class BundleCache:
         self._lock = threading.Lock()
         self._current: tuple[float, TrustedBundle] | None = None
 
-    def current(self) -> TrustedBundle:
+    def current(self, *, refresh: bool = False) -> TrustedBundle:
         with self._lock:
-            if self._current and time.monotonic() - self._current[0] < CACHE_SECONDS:
+            fresh = self._current and time.monotonic() - self._current[0] < CACHE_SECONDS
+            if fresh and not refresh and self._current:
                 return self._current[1]
         trusted = self._fetch()
         with self._lock:
@@ -80,6 +81,8 @@ class BundleCache:
         this app kept when they were current; an unknown one is a named ``bundle_mismatch``.
         """
         current = self.current().bundle
+        if current.sha256 != bundle_sha256:
+            current = self.current(refresh=True).bundle  # a bundle published since we looked
         if current.sha256 == bundle_sha256:
             return current
         try:

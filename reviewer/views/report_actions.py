@@ -104,7 +104,8 @@ def assign(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     if _step_up(form):
         key_id = form.account_id.data.partition(":")[2]
         view = load_view(report_id)
-        grant_to(api(), view, keys(), reviewer_state().bundles.current().bundle, key_id)
+        grant_to(api(), view, keys(), reviewer_state().bundles.current(refresh=True).bundle,
+                 key_id)
         api().audit_event("reseal", str(report_id))
         flash(_("Assigned: the report key was re-sealed to the assignee's key."), "status")
     return _back(report_id)
@@ -116,7 +117,7 @@ def reseal(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     if _step_up(form):
         view = load_view(report_id)
         grants = reseal_to_current_triage(api(), view, keys(),
-                                          reviewer_state().bundles.current().bundle)
+                                          reviewer_state().bundles.current(refresh=True).bundle)
         api().audit_event("reseal", str(report_id))
         flash(_("Re-sealed to %(n)s key(s) of the current triage set.", n=len(grants)),
               "status")

@@ -100,6 +100,30 @@ class Rv:
                             sealed.envelope, utc_day())
 
 
+    def admin_api(self):  # type: ignore[no-untyped-def]
+        from reviewer.vault_client import VaultClient
+
+        client = VaultClient(self.api_url)
+        token = client.login("ada", PASSWORD, totp=self.totp("ada")).token
+        return client.with_token(token)
+
+    def republish(self, *, triage: tuple[str, ...], retire: tuple[str, ...] = ()) -> None:
+        """What an admin does: set the triage set, sign the draft offline, publish it."""
+        admin = self.admin_api()
+        people = self.instance.people
+        admin._request("PUT", "/triage", json={"members": [people[n].account_id
+                                                           for n in triage]})
+        payload = admin._request("GET", "/bundle/draft")["payload"]
+        gone = {people[n].key_id for n in retire}
+        payload["keys"] = [k for k in payload["keys"] if k["id"] not in gone]
+        payload["triage"] = [k for k in payload["triage"] if k not in gone]
+        payload["revoked"] = sorted(set(payload["revoked"]) | gone)
+        doc = self.instance.sign_bundle(payload)
+        admin._request("PUT", "/bundle", json=doc)
+        self.instance.bundle_doc = doc
+        self.instance.serial = payload["serial"]
+
+
 class RvDriver:
     def __init__(self, rv: Rv, client) -> None:  # type: ignore[no-untyped-def]
         self.rv = rv
@@ -120,8 +144,10 @@ class RvDriver:
         return self.client.post("/key/unlock", data={
             "csrf_token": self.csrf("/key/unlock"), "passphrase": passphrase})
 
-    def post(self, path: str, data: dict[str, Any] | None = None, *, token_from: str = "/"):  # type: ignore[no-untyped-def]
-        return self.client.post(path, data={"csrf_token": self.csrf(token_from), **(data or {})})
+    def post(self, path: str, data: dict[str, Any] | None = None, *,  # type: ignore[no-untyped-def]
+             token_from: str | None = None):
+        token = self.csrf(token_from or "/")
+        return self.client.post(path, data={"csrf_token": token, **(data or {})})
 
     def page(self, path: str) -> str:
         response = self.client.get(path)
