@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from haven.taxonomy import load_taxonomy
@@ -21,9 +22,14 @@ MAX_TEXT = 20_000
 MAX_LINE = 200
 
 
-def _choices(vocabulary: str, blank: bool = False) -> list[tuple[str, str]]:
-    terms = list(load_taxonomy().vocabulary(vocabulary).items())
-    return ([("", "—")] if blank else []) + terms
+def _choices(vocabulary: str, blank: bool = False) -> list[SelectChoice]:
+    terms = [SelectChoice(term, label) for term, label in
+             load_taxonomy().vocabulary(vocabulary).items()]
+    return ([SelectChoice("", "—")] if blank else []) + terms
+
+
+def _plain(values) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+    return [SelectChoice(v, v.replace("_", " ")) for v in values]
 
 
 class LoginForm(FlaskForm):
@@ -70,7 +76,7 @@ STATUSES = ("new", "triaged", "under_verification", "verified", "release_drafted
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(s, s.replace("_", " ")) for s in STATUSES])
+    status = SelectField(_l("Status"), choices=_plain(STATUSES))
     verification = SelectField(_l("Verification"), choices=_choices("verification_status",
                                                                       blank=True))
     reliability = SelectField(_l("Source reliability"),
@@ -183,7 +189,7 @@ ACTION_KINDS = ("referral", "un_request", "reply", "urgent_appeal", "other")
 
 
 class ActionForm(FlaskForm):
-    kind = SelectField(_l("Action"), choices=[(k, k.replace("_", " ")) for k in ACTION_KINDS])
+    kind = SelectField(_l("Action"), choices=_plain(ACTION_KINDS))
     day = StringField(_l("Day (YYYY-MM-DD)"), validators=[DataRequired(),
                                                           Regexp(r"^\d{4}-\d{2}-\d{2}$")])
     text = TextAreaField(_l("What happened"), validators=[DataRequired(),
@@ -199,9 +205,7 @@ class ReminderForm(FlaskForm):
 class AccountForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64),
                                                        Regexp(r"^[A-Za-z0-9._-]+$")])
-    roles = SelectMultipleField(_l("Roles"), choices=[("verifier", "verifier"),
-                                                      ("coordinator", "coordinator"),
-                                                      ("admin", "admin")],
+    roles = SelectMultipleField(_l("Roles"), choices=_plain(("verifier", "coordinator", "admin")),
                                 validators=[DataRequired()])
     password = PasswordField(_l("Initial password (12+ characters)"),
                              validators=[DataRequired(), Length(min=12, max=1024)])

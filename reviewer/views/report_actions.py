@@ -8,6 +8,7 @@ import uuid
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from reviewer import forms as f
 from reviewer.access import grant_to, reseal_to_current_triage
@@ -28,7 +29,7 @@ def _back(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     return redirect(url_for("reports.show", report_id=report_id))
 
 
-def assign_choices(view) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def assign_choices(view) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
     """Reviewers whose active key is in the verified bundle (never keys from the directory)."""
     bundle = reviewer_state().bundles.current().bundle
     choices = []
@@ -36,7 +37,7 @@ def assign_choices(view) -> list[tuple[str, str]]:  # type: ignore[no-untyped-de
         key = next((k for k in reviewer.key_ids if bundle.key(k) and k not in bundle.revoked),
                    None)
         if key:
-            choices.append((f"{reviewer.account_id}:{key}", reviewer.username))
+            choices.append(SelectChoice(f"{reviewer.account_id}:{key}", reviewer.username))
     return choices
 
 
