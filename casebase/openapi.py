@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 from casebase.countries import COUNTRY_CODES
+from casebase.validation import package_schema
 from casebase.search import COLUMN_FILTERS, SORTS, TERM_FILTERS
 from haven.taxonomy import load_taxonomy
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
-_DAY = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_DAY = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
 
 
 def _ids(vocabulary: str) -> list[str]:
@@ -90,6 +92,18 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _package_schemas() -> dict[str, Any]:
+    """casebase/schema/release-package.json as components (its $defs renamed Package_*)."""
+    text = json.dumps(package_schema())
+    text = text.replace('"#/$defs/', '"#/components/schemas/Package_')
+    document = json.loads(text)
+    schemas = {f"Package_{name}": value for name, value in document.pop("$defs").items()}
+    document.pop("$schema", None)
+    document.pop("$id", None)
+    schemas["Package"] = document
+    return schemas
+
+
 @cache
 def openapi_document(base_url: str) -> dict[str, Any]:
     case_list = {"type": "object",
@@ -122,6 +136,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                           "properties": {"error": {"type": "string"},
                                          "message": {"type": "string"}}},
                 "Case": _case_schema(),
+                **_package_schemas(),
             },
         },
         "security": [{}, {"partnerToken": []}],
@@ -147,11 +162,24 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "responses": {"200": _json({"type": "object", "required": [
                     "since", "generated", "tombstones", "pk", "signature"]}),
                     **_error_responses(400, 401)}}},
+            "/api/v1/cases/{record_id}/follow-up": {"post": {
+                "operationId": "addFollowUp",
+                "summary": "Add a follow-up event signed by the partner's organisation",
+                "security": [{"partnerToken": []}],
+                "parameters": [record_id],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["event", "pk", "signature"],
+                               "properties": {"event": {"type": "object"},
+                                              "pk": {"type": "string"},
+                                              "signature": {"type": "string"}}}}}},
+                "responses": {"201": _json({"type": "object", "required": [
+                    "record_id", "date", "event", "source"]}, "Added"),
+                    **_error_responses(400, 401, 403, 404, 413, 422)}}},
             "/api/v1/ingest": {"post": {
                 "operationId": "ingestPackage",
                 "summary": "Ingest a signed release package or tombstone",
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"type": "object"}}}},
+                    "schema": {"$ref": "#/components/schemas/Package"}}}},
                 "responses": {"201": _json(ingest_result, "Created"),
                               "200": _json(ingest_result, "Repeat, update or withdrawal"),
                               **_error_responses(400, 401, 403, 409, 413, 422)}}},
