@@ -142,6 +142,9 @@ class FileBlobBackend:
         os.replace(source, target)
         fsync_dir(target.parent)
         fsync_dir(source.parent)
+        # Directory mtimes would otherwise tell when the last blob arrived (S7).
+        for directory in (target.parent, target.parent.parent, source.parent, self.root):
+            os.utime(directory, (stamp, stamp))
 
     def _make_dirs(self, directory: Path) -> None:
         if directory.is_dir():

@@ -121,6 +121,9 @@ class Uploads:
         upload_id = secrets.token_hex(UPLOAD_ID_BYTES)
         with open(self._part(upload_id), "xb"):
             pass
+        stamp = midnight_utc(day)
+        for path in (self._part(upload_id), self.directory):  # no time of day (S7)
+            os.utime(path, (stamp, stamp))
         session.add(UploadSession(
             upload_id=upload_id, declared_chunk_count=declared_chunk_count,
             chunk_size=self.limits.chunk_size, next_index=0, received_bytes=0,

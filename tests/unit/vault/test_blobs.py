@@ -44,6 +44,8 @@ def test_write_then_read_back_streams_the_same_bytes(blob_env):
     path = backend.path_for(stored.blob_id)
     assert path.parent.parent.name == stored.blob_id[:2]
     assert path.stat().st_mtime == blobs.midnight_utc(DAY)
+    for directory in (path.parent, path.parent.parent, backend.scratch_dir):
+        assert directory.stat().st_mtime == blobs.midnight_utc(DAY)
     assert list(backend.scratch_dir.iterdir()) == []
     with factory() as session:
         row = session.get(Blob, stored.blob_id)
