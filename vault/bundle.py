@@ -9,6 +9,8 @@ Public API:
 - ``bundle_sha256(payload: dict) -> bytes``.
 - frozen ``VerifiedBundle`` / ``BundleKey``; ``VerifiedBundle.key(key_id)``,
   ``.triage_keys``, ``.signer(key_id)`` (an Ed25519 VerifyKey of a non-revoked key).
+- ``reissue_bundle(previous_doc, *, bundle_sk, certificate, issued_at, add_keys=(),
+  retire=(), triage=None, validity_days=30) -> dict`` — the next serial.
 """
 
 from __future__ import annotations
@@ -246,3 +248,44 @@ def _day(value: Any) -> dt.date:
     if not isinstance(value, str) or len(value) != DAY_LENGTH:
         raise ValueError(f"not a day: {value!r}")
     return dt.date.fromisoformat(value)
+
+
+def reissue_bundle(
+    previous: Mapping[str, Any],
+    *,
+    bundle_sk: SigningKey,
+    certificate: SubkeyCertificate,
+    issued_at: str,
+    add_keys: Iterable[Mapping[str, Any]] = (),
+    retire: Iterable[str] = (),
+    triage: Iterable[str] | None = None,
+    validity_days: int = MAX_VALIDITY_DAYS,
+) -> dict[str, Any]:
+    """The next bundle (serial + 1): keys added or retired (retired ids are revoked)."""
+    payload = previous["bundle"]
+    retired = set(retire)
+    keys = {k["id"]: dict(k) for k in payload["keys"] if k["id"] not in retired}
+    for entry in add_keys:
+        try:
+            parsed = _parse_key(entry)
+        except (KeyError, TypeError, ValueError, BadEncoding) as exc:
+            raise BundleMalformed(f"bad key entry: {exc}") from None
+        if parsed.id != key_id(parsed.x25519_pk, parsed.ed25519_pk):
+            raise BundleMalformed(f"key id {parsed.id} does not name its keys")
+        if entry["id"] in payload["revoked"] or entry["id"] in retired:
+            raise BundleMalformed(f"key {entry['id']} was revoked and cannot come back")
+        keys[entry["id"]] = dict(entry)
+    chosen = [t for t in (payload["triage"] if triage is None else triage) if t not in retired]
+    expires = (dt.date.fromisoformat(issued_at) + dt.timedelta(days=validity_days)).isoformat()
+    return build_bundle(
+        serial=payload["serial"] + 1,
+        issued_at=issued_at,
+        expires_at=expires,
+        org_id=payload["org_id"],
+        keys=keys.values(),
+        triage=chosen,
+        revoked=sorted(set(payload["revoked"]) | retired),
+        bundle_sk=bundle_sk,
+        certificate=certificate,
+        root_public_key=b64decode(previous["root_public_key"]),
+    )
