@@ -7,8 +7,8 @@ from functools import cache
 from typing import Any
 
 from casebase.countries import COUNTRY_CODES
-from casebase.validation import package_schema
 from casebase.search import COLUMN_FILTERS, SORTS, TERM_FILTERS
+from casebase.validation import package_schema
 from haven.taxonomy import load_taxonomy
 
 _ERROR = {"$ref": "#/components/schemas/Error"}

@@ -87,7 +87,7 @@ def init(instance_dir: Path) -> None:
 @click.option("--not-after", help="Last valid day (default: no end).")
 @admin_key_option
 @instance_option
-def trust(org_id: str, public_key: str, root: bool, not_before: str | None,
+def trust(*, org_id: str, public_key: str, root: bool, not_before: str | None,
           not_after: str | None, admin_keys: tuple[Path, ...], instance_dir: Path) -> None:
     """Trust PUBLIC_KEY (base64url Ed25519) to release records for ORG_ID."""
     from casebase.bootstrap import change_trust
@@ -107,7 +107,7 @@ def trust(org_id: str, public_key: str, root: bool, not_before: str | None,
               "day on (YYYY-MM-DD).")
 @admin_key_option
 @instance_option
-def revoke(org_id: str, public_key: str, compromised_since: str | None,
+def revoke(*, org_id: str, public_key: str, compromised_since: str | None,
            admin_keys: tuple[Path, ...], instance_dir: Path) -> None:
     """Revoke a release (or root) key of ORG_ID."""
     from casebase.bootstrap import change_trust
@@ -127,7 +127,7 @@ def revoke(org_id: str, public_key: str, compromised_since: str | None,
 @click.option("--not-after", help="Last valid day of the new key.")
 @admin_key_option
 @instance_option
-def rotate(org_id: str, old_key: Path, new_key: Path, not_after: str | None,
+def rotate(*, org_id: str, old_key: Path, new_key: Path, not_after: str | None,
            admin_keys: tuple[Path, ...], instance_dir: Path) -> None:
     """Move ORG_ID from one release key to another (signed by both keys and two admins)."""
     from casebase.bootstrap import change_trust
@@ -163,7 +163,7 @@ def ingest(package, instance_dir: Path) -> None:  # type: ignore[no-untyped-def]
               help="Also put the key on the trust list (with the instance's admin keys).")
 @admin_key_option
 @instance_option
-def seed_public_cases(org_key: Path, org_id: str, trust_it: bool,
+def seed_public_cases(*, org_key: Path, org_id: str, trust_it: bool,
                       admin_keys: tuple[Path, ...], instance_dir: Path) -> None:
     """Sign the five published cases as packages and ingest them."""
     from casebase.bootstrap import is_trusted, seed_public_cases, trust_key

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
 from nacl.signing import SigningKey
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from casebase.app import create_app
 from casebase.bootstrap import (

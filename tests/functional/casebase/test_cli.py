@@ -22,9 +22,8 @@ def instance(tmp_path, database_url):
 
 
 def _run(instance, *args, **kwargs):
-    result = CliRunner().invoke(cli, ["casebase", *args, "--instance", str(instance)],
-                                catch_exceptions=False, **kwargs)
-    return result
+    return CliRunner().invoke(cli, ["casebase", *args, "--instance", str(instance)],
+                              catch_exceptions=False, **kwargs)
 
 
 def test_init_seed_report_and_partner_token(instance):
