@@ -24,13 +24,14 @@ REPORT_2023_STATES = (
     "GT", "IN", "ID", "IR", "IQ", "IL", "SA", "LY", "MV", "ML", "MX", "MM", "NI", "PK", "PH",
     "QA", "RU", "SS", "TZ", "AE", "UZ", "VN", "VE", "YE", "PS",
 )
-_WORDS = tuple(
+_TEXT = (
     "after testimony to the committee the defender was summoned and questioned about contacts "
     "with the special rapporteur; officers searched the office, seized phones and laptops, and "
     "the organisation's registration was suspended; relatives were warned; a travel ban was "
     "imposed at the airport before the session in Geneva; charges under the foreign agents "
-    "law followed; online smear campaign and surveillance of accounts continued".split(" ")
+    "law followed; online smear campaign and surveillance of accounts continued"
 )
+_WORDS = tuple(_TEXT.split(" "))
 
 
 def synthetic_record(rng: random.Random, *, year: int | None = None) -> dict[str, Any]:
