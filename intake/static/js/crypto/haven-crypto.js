@@ -165,9 +165,11 @@
     return S().crypto_generichash(size, message, key || null);
   }
 
-  // crypto_kdf_derive_from_key(32, 1, context, key) — every KDF use in Haven (SPEC §1).
-  function kdf(context, key) {
-    return S().crypto_kdf_derive_from_key(32, 1, context, key);
+  // crypto_kdf_derive_from_key; every KDF use in Haven is (32 bytes, id 1) (SPEC §1).
+  function kdf(context, key, size, subkeyId) {
+    var id = subkeyId === undefined ? 1 : subkeyId;
+    // libsodium.js takes ids above 32 bits only as BigInt (the id is a u64).
+    return S().crypto_kdf_derive_from_key(size || 32, id > 0xffffffff ? BigInt(id) : id, context, key);
   }
 
   function sha256(bytes) {
