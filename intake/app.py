@@ -58,6 +58,7 @@ def create_app(config: HavenConfig) -> Flask:
     Babel(app, locale_selector=lambda: _locale(intake_config.languages))
     services.limiter.init_app(app)
     _register_blueprints(app)
+    _apply_limits(app, services)
     _register_error_handlers(app)
     _register_template_globals(app, services)
 
@@ -87,11 +88,43 @@ def _register_blueprints(app: Flask) -> None:
     from intake.views.api import api
     from intake.views.inbox_api import inbox_api
     from intake.views.nojs import nojs
+    from intake.views.nojs_inbox import nojs_inbox
     from intake.views.pages import pages
     from intake.views.uploads_api import uploads_api
 
-    for blueprint in (pages, api, uploads_api, inbox_api, nojs):
+    for blueprint in (pages, api, uploads_api, inbox_api, nojs, nojs_inbox):
         app.register_blueprint(blueprint)
+
+
+def _misses(response) -> bool:
+    """Only wrong receipts count against the receipt limit (a right one costs nothing)."""
+    return response.status_code == 404  # noqa: PLR2004
+
+
+# endpoint -> (IntakeConfig limit setting, which responses count); on top of the default
+# page limit. Chunk PUTs are exempt from it: they need an upload id, paid for by the proof
+# of work at upload start, and a 500 MB file is thousands of them.
+ENDPOINT_LIMITS = {
+    "api.submit": ("limit_submit", None),
+    "nojs.submit": ("limit_submit", None),
+    "uploads_api.begin": ("limit_upload", None),
+    "inbox_api.open_inbox": ("limit_receipt", _misses),
+    "inbox_api.add_event": ("limit_receipt", _misses),
+    "nojs_inbox.open_inbox": ("limit_receipt", _misses),
+    "nojs_inbox.act": ("limit_receipt", _misses),
+}
+UNLIMITED_ENDPOINTS = ("uploads_api.put_chunk", "uploads_api.status")
+
+
+def _apply_limits(app: Flask, services) -> None:
+    limiter, intake = services.limiter, services.intake_config
+    for endpoint, (setting, deduct_when) in ENDPOINT_LIMITS.items():
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(
+            getattr(intake, setting), deduct_when=deduct_when, override_defaults=False,
+        )(view)
+    for endpoint in UNLIMITED_ENDPOINTS:
+        app.view_functions[endpoint] = limiter.exempt(app.view_functions[endpoint])
 
 
 def _register_template_globals(app: Flask, services) -> None:

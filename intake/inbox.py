@@ -28,6 +28,7 @@ class InboxView:
     status_epoch: int
     replies: tuple  # vault.store.EventRecord, direction to_reporter
     next_seq: int  # the seq the reporter's next event must carry (SPEC §6.1: from 1)
+    head: bytes | None  # the reporter's sealed chain head (intake/chain_heads.py)
 
     def as_json(self) -> dict:
         from vault.canonical import b64encode
@@ -42,6 +43,7 @@ class InboxView:
             "replies": [{"seq": e.seq, "sealed": b64encode(e.sealed), "day": e.day.isoformat()}
                         for e in self.replies],
             "next_seq": self.next_seq,
+            "head": b64encode(self.head) if self.head else None,
         }
 
 
@@ -71,10 +73,12 @@ def find_report(session, pepper: bytes, lookup_id: bytes):
 def read_inbox(services, lookup_id: bytes) -> InboxView:
     from vault import store
     from vault.db import transaction
+    from vault.receipts import lookup_hash
 
     with transaction(services.sessions) as session:
         record = find_report(session, services.pepper, lookup_id)
         return InboxView(
+            head=services.heads.read(lookup_hash(services.pepper, lookup_id)),
             report_id=record.id,
             state=record.state,
             server_sealed=record.server_sealed,
@@ -87,35 +91,50 @@ def read_inbox(services, lookup_id: bytes) -> InboxView:
 
 
 def add_reporter_event(services, body: dict) -> int:
-    """Store a signed, sealed reporter event (SPEC §6); returns its seq.
-
-    ``withdraw_report: true`` beside a withdrawal event marks the whole report withdrawn at
-    once (S20): the server cannot read the event, and a withdrawal must not wait for a
-    reviewer to open it. The signed event inside is what reviewers verify.
-    """
-    from vault import store
-    from vault.canonical import b64decode, utc_day
-    from vault.db import transaction
-    from vault.errors import BadEncoding, EventReplay
+    """The JSON path: check the body, then ``store_reporter_event``."""
+    from vault.canonical import b64decode
+    from vault.errors import BadEncoding
 
     lookup_id = lookup_from(body)
     try:
         envelope = b64decode(body.get("envelope"))  # type: ignore[arg-type]
+        head = b64decode(body.get("head"))  # type: ignore[arg-type]
     except BadEncoding:
-        raise BadRequestBody("envelope must be unpadded base64url") from None
-    if len(envelope) > services.intake_config.max_envelope_bytes:
-        from intake.errors import TooLarge
-
-        raise TooLarge("this message is larger than the site accepts")
+        raise BadRequestBody("envelope and head must be unpadded base64url") from None
     seq, withdraw = body.get("seq"), body.get("withdraw_report", False)
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise BadRequestBody("seq must be a whole number >= 1")
     if not isinstance(withdraw, bool):
         raise BadRequestBody("withdraw_report must be true or false")
     if parse_blob_ids(body.get("blobs", []), services.intake_config.max_files):
-        raise BadRequestBody("files added later are not accepted on this path yet")
+        raise BadRequestBody("files are added with a file_added event and no blobs here yet")
+    return store_reporter_event(services, lookup_id, envelope, seq=seq, head=head,
+                                withdraw=withdraw, server_sealed=False)
+
+
+def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: int, head: bytes,
+                         withdraw: bool, server_sealed: bool) -> int:
+    """Store a signed, sealed reporter event (SPEC §6) and the reporter's new chain head.
+
+    ``withdraw`` (beside a withdrawal event) marks the whole report withdrawn at once (S20):
+    the server cannot read the event, and a withdrawal must not wait for a reviewer to open
+    it. The signed event inside is what reviewers verify and acknowledge.
+    """
+    from intake.chain_heads import MAX_HEAD_BYTES
+    from intake.errors import TooLarge
+    from vault import store
+    from vault.canonical import utc_day
+    from vault.db import transaction
+    from vault.errors import EventReplay
+    from vault.receipts import lookup_hash
+
+    if len(envelope) > services.intake_config.max_envelope_bytes:
+        raise TooLarge("this message is larger than the site accepts")
+    if not 0 < len(head) <= MAX_HEAD_BYTES:
+        raise BadRequestBody(f"head must be 1 to {MAX_HEAD_BYTES} bytes")
     parsed = checked_envelope(envelope, services.bundle, expected_type=EVENT_TYPE,
-                              server_sealed=False)
+                              server_sealed=server_sealed)
+    day = utc_day()
     with transaction(services.sessions) as session:
         record = find_report(session, services.pepper, lookup_id)
         if parsed.report_id != record.id:
@@ -123,7 +142,10 @@ def add_reporter_event(services, body: dict) -> int:
         expected = max(1, store.next_event_seq(session, record.id, FROM_REPORTER))
         if seq != expected:
             raise BadRequestBody(f"the next event must carry seq {expected}")
-        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, utc_day())
+        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, day)
         if withdraw:
-            store.mark_withdrawn(session, record.id, utc_day())
+            store.mark_withdrawn(session, record.id, day)
+        # Inside the unit of work: if the head cannot be kept, the event is not kept either.
+        services.heads.write(lookup_hash(services.pepper, lookup_id), head,
+                             store.as_day(day))
     return seq

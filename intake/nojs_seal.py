@@ -62,12 +62,11 @@ def _seal_and_store(services, fields: dict, files: list[NoJsFile]) -> NoJsReceip
     from vault.blobs import write_blob
     from vault.canonical import utc_day
     from vault.db import transaction
-    from vault.receipts import derive_receipt_keys, lookup_hash, new_receipt
+    from vault.receipts import lookup_hash, new_receipt
     from vault.seal import seal_attachment_bytes, seal_report
 
     receipt = new_receipt()
-    with services.argon2_slots:
-        keys = derive_receipt_keys(receipt, services.config.instance_id)
+    keys = derive_keys(services, receipt)
     day = utc_day()
     sealed_files = [seal_attachment_bytes(f.name, f.media_type, f.data()) for f in files]
     sealed = seal_report(fields, [entry for _blob, entry in sealed_files],
@@ -83,3 +82,11 @@ def _seal_and_store(services, fields: dict, files: list[NoJsFile]) -> NoJsReceip
         report_id = add_report_row(session, services, parsed, sealed.envelope,
                                    lookup_hash(services.pepper, keys.lookup_id), sealed.blob_ids)
     return NoJsReceipt(receipt, report_id)
+
+
+def derive_keys(services, receipt: str):
+    """Receipt → keys in memory, with at most a few argon2id runs at once (S4)."""
+    from vault.receipts import derive_receipt_keys
+
+    with services.argon2_slots:
+        return derive_receipt_keys(receipt, services.config.instance_id)

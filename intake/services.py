@@ -16,6 +16,7 @@ from flask import request
 from flask_limiter import Limiter
 
 from haven.config import HavenConfig
+from intake.chain_heads import ChainHeads
 from intake.config import IntakeConfig
 from intake.errors import IntakeConfigError
 from intake.pow import ProofOfWork, SpentStore
@@ -23,6 +24,7 @@ from intake.ratelimit import RotatingAddressKey
 from intake.site import SiteBuild, build_site
 
 PEPPER_FILE = "lookup-pepper.key"
+HEADS_DIR = "intake-heads"
 PEPPER_BYTES = 32
 
 
@@ -49,6 +51,7 @@ class IntakeServices:
     uploads: object  # vault.uploads.Uploads
     nojs_slots: threading.BoundedSemaphore
     argon2_slots: threading.BoundedSemaphore  # bounded concurrent argon2id (no-JS inbox, S4)
+    heads: ChainHeads  # reporters' sealed chain heads (intake/chain_heads.py)
 
 
 def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeServices:
@@ -86,6 +89,7 @@ def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeSe
         uploads=uploads,
         nojs_slots=threading.BoundedSemaphore(intake_config.nojs_concurrency),
         argon2_slots=threading.BoundedSemaphore(2),
+        heads=ChainHeads(config.instance_dir / HEADS_DIR),
     )
 
 
