@@ -15,7 +15,8 @@ import click
 
 
 def _read_stdin() -> str:
-    data = click.get_binary_stream("stdin").read()
+    with click.open_file("-", mode="rb") as stream:
+        data = stream.read()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

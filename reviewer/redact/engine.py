@@ -96,15 +96,16 @@ def _check_country(country: str | None) -> str | None:
     return code
 
 
-def _rank(span: Span, start: int, end: int) -> tuple[bool, int, int, int, float]:
+def _rank(span: Span, start: int, end: int) -> tuple[bool, int, float, int, int]:
     """Best first: a span covering the whole cluster (an e-mail around a name), then spans
-    from the fields or the reviewer, then by type, length and score."""
+    from the fields or the reviewer, then by score (a number after "passport" is an ID even
+    if it also reads as a phone number somewhere), type and length."""
     return (
         not (span.start <= start and span.end >= end),
         0 if span.source in {"known", "reviewer"} else 1,
+        -span.score,
         _TYPE_ORDER.index(span.type),
         span.start - span.end,
-        -span.score,
     )
 
 

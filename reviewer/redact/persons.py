@@ -142,8 +142,8 @@ def find_persons(text: str) -> list[Span]:
 
 def _trim_latin(text: str, start: int, end: int) -> tuple[int, int]:
     words = list(re.finditer(r"\S+", text[start:end]))
-    while words and words[0].group().strip(".,") in _NOT_NAMES:
-        words.pop(0)
+    if words and words[0].group().strip(".,") in _NOT_NAMES:
+        return start, start  # "my colleague The Times": an article starts a title, not a name
     while words and (words[-1].group().strip(".,") in _NOT_NAMES or re.fullmatch(
         _LATIN_PARTICLE, words[-1].group())):
         words.pop()
