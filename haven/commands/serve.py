@@ -45,16 +45,22 @@ def serve(
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         run_simple(host, port, app, threaded=True, use_reloader=False)
         return
+    if app_name == "reviewer":
+        # Sessions and unlocked keys live in one process's memory (S13): one worker, threads.
+        _run_gunicorn(app, f"{host}:{port}", 1, threads=8)
+        return
     _run_gunicorn(app, f"{host}:{port}", workers)
 
 
-def _run_gunicorn(app, bind: str, workers: int) -> None:
+def _run_gunicorn(app, bind: str, workers: int, threads: int = 1) -> None:
     from gunicorn.app.base import BaseApplication
 
     class HavenGunicorn(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
+            if threads > 1:
+                self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)  # no access log: it would carry client IPs (S23)
             self.cfg.set("timeout", 120)
 
