@@ -5,16 +5,15 @@ Everything here is opaque ciphertext plus the plaintext metadata listed in
 caller owns the unit of work (``with vault.db.transaction(factory) as session:``), so a
 request's writes land together or not at all. Functions that can fail half-way work
 inside a savepoint, so a rejected call leaves the caller's session usable and nothing
-half-written. Errors are the specific ``vault.errors`` classes.
+half-written. Errors are the specific ``vault.errors`` classes. The boundary records and
+validators live in ``vault.store_records`` and are importable from here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -32,122 +31,23 @@ from vault.errors import (
     UnknownBlob,
     UnknownReport,
 )
-from vault.models import (
-    BLOB_ID_LENGTH,
-    EVENT_DIRECTIONS,
-    KEY_ID_MAX_LENGTH,
-    REPORT_STATES,
-    Blob,
-    Bundle,
-    Event,
-    Report,
-    Stanza,
+from vault.models import EVENT_DIRECTIONS, REPORT_STATES, Blob, Bundle, Event, Report, Stanza
+from vault.store_records import (
+    DEFAULT_PAGE_SIZE,
+    LOOKUP_HASH_LENGTH,
+    MAX_PAGE_SIZE,
+    BundleRecord,
+    DayLike,
+    EventRecord,
+    ReportRecord,
+    ReportSummary,
+    StanzaRecord,
+    as_day,
+    check_blob_id,
+    check_bytes,
+    check_key_id,
+    check_report_id,
 )
-
-LOOKUP_HASH_LENGTH = 32
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
-
-DayLike = dt.date | str
-
-
-@dataclass(frozen=True)
-class ReportRecord:
-    id: str
-    day: dt.date
-    envelope: bytes
-    bundle_serial: int
-    server_sealed: bool
-    state: str
-    status_sealed: bytes | None
-    status_epoch: int
-    last_change_day: dt.date
-    blob_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReportSummary:
-    """A row of ``list_reports``: metadata only, no ciphertext."""
-
-    id: str
-    day: dt.date
-    bundle_serial: int
-    state: str
-    last_change_day: dt.date
-
-
-@dataclass(frozen=True)
-class StanzaRecord:
-    report_id: str
-    key_id: str
-    sealed_key: bytes
-    epoch: int
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    report_id: str
-    direction: str
-    seq: int
-    sealed: bytes
-    day: dt.date
-
-
-@dataclass(frozen=True)
-class BundleRecord:
-    serial: int
-    sha256: str
-    document: str
-    day: dt.date
-
-
-# --- validation helpers ------------------------------------------------------------
-
-
-def as_day(value: DayLike) -> dt.date:
-    """A UTC day from a ``date`` or ``YYYY-MM-DD`` text; never a datetime (S7)."""
-    if isinstance(value, dt.datetime):
-        raise InvalidRecord("the vault stores days, not times: pass a date")
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidRecord(f"not a YYYY-MM-DD day: {value!r}") from None
-
-
-def check_report_id(report_id: str) -> str:
-    try:
-        parsed = uuid.UUID(report_id)
-    except (TypeError, ValueError, AttributeError):
-        raise InvalidRecord("report id must be a UUIDv4") from None
-    if parsed.version != 4 or str(parsed) != report_id:  # noqa: PLR2004
-        raise InvalidRecord("report id must be a lowercase canonical UUIDv4")
-    return report_id
-
-
-def check_blob_id(blob_id: str) -> str:
-    if (
-        not isinstance(blob_id, str)
-        or len(blob_id) != BLOB_ID_LENGTH
-        or blob_id.strip("0123456789abcdef")
-    ):
-        raise InvalidRecord("blob id must be 64 lowercase hex characters (BLAKE2b-256)")
-    return blob_id
-
-
-def check_key_id(key_id: str) -> str:
-    if not isinstance(key_id, str) or not key_id or len(key_id) > KEY_ID_MAX_LENGTH:
-        raise InvalidRecord(f"key id must be 1..{KEY_ID_MAX_LENGTH} characters")
-    return key_id
-
-
-def _check_bytes(name: str, value: bytes, *, exact: int | None = None) -> bytes:
-    if not isinstance(value, bytes) or not value:
-        raise InvalidRecord(f"{name} must be non-empty bytes")
-    if exact is not None and len(value) != exact:
-        raise InvalidRecord(f"{name} must be {exact} bytes")
-    return value
 
 
 def _report(session: Session, report_id: str) -> Report:
@@ -180,13 +80,13 @@ def add_report(
     """Store a report, its stanzas and attach its complete blobs, all or nothing."""
     day = as_day(day)
     check_report_id(report_id)
-    _check_bytes("envelope", envelope)
-    _check_bytes("lookup hash", lookup_hash, exact=LOOKUP_HASH_LENGTH)
+    check_bytes("envelope", envelope)
+    check_bytes("lookup hash", lookup_hash, exact=LOOKUP_HASH_LENGTH)
     if not stanzas:
         raise InvalidRecord("a report needs at least one stanza")
     for key_id, sealed_key in stanzas.items():
         check_key_id(key_id)
-        _check_bytes("sealed key", sealed_key)
+        check_bytes("sealed key", sealed_key)
     if len(set(blob_ids)) != len(blob_ids):
         raise InvalidRecord("a blob is listed twice")
     for blob_id in blob_ids:
@@ -282,7 +182,7 @@ def set_reporter_status(
 
     ``epoch`` must grow, so a delayed or replayed update never overwrites a newer one.
     """
-    _check_bytes("sealed status", status_sealed)
+    check_bytes("sealed status", status_sealed)
     report = _report(session, report_id)
     if epoch <= report.status_epoch and report.status_sealed is not None:
         raise StaleStatus(f"status epoch {epoch} is not above {report.status_epoch}")
@@ -351,7 +251,7 @@ def grant_access(
     """Seal the report key to one more reviewer key, or replace that key's stanza (re-seal
     on rotation, S6/S14)."""
     check_key_id(key_id)
-    _check_bytes("sealed key", sealed_key)
+    check_bytes("sealed key", sealed_key)
     report = _report(session, report_id)
     if report.state != "active":
         raise ReportNotActive("access cannot be granted to a withdrawn report")
@@ -420,7 +320,7 @@ def add_event(  # noqa: PLR0917  (the signature other modules code against)
         raise InvalidRecord(f"direction must be one of {EVENT_DIRECTIONS}")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise InvalidRecord("seq must be a whole number >= 0")
-    _check_bytes("sealed event", sealed)
+    check_bytes("sealed event", sealed)
     day = as_day(day)
     report = _report(session, report_id)
     exists = session.scalar(sa.select(Event.id).where(
