@@ -183,6 +183,9 @@ class ReviewerKeyPair:
     x25519_sk: bytes
     ed25519_seed: bytes
 
+    def __repr__(self) -> str:  # private keys never reach logs or tracebacks
+        return f"ReviewerKeyPair(key_id={self.key_id})"
+
     @classmethod
     def generate(cls) -> ReviewerKeyPair:
         return cls(bytes(PrivateKey.generate()), bytes(SigningKey.generate()))

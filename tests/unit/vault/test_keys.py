@@ -62,6 +62,8 @@ def test_reviewer_pair_key_id_names_both_keys() -> None:
     entry = pair.public_entry("reviewer", "2030-01-01")
     assert entry["id"] == pair.key_id
     assert key_id(pair.x25519_pk, bytes(32)) != pair.key_id
+    assert pair.x25519_sk.hex() not in repr(pair)
+    assert repr(pair.x25519_sk) not in repr(pair)
 
 
 def test_key_files_round_trip_with_mode_0600(tmp_path: Path) -> None:
