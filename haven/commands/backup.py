@@ -6,6 +6,7 @@ and explained in ``vault.backup``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def backup(*, instance_dir: Path, out_path: Path, recipients: tuple[str, ...]) -
     click.echo(f"backup written to {summary.path}: {summary.database} database at revision "
                f"{summary.revision}, {summary.blobs} blob(s), encrypted to "
                f"{summary.recipients} recipients")
+    horizon = max(config.retention_days.values())
+    destroy_by = dt.date.today() + dt.timedelta(days=horizon)
+    click.echo(f"destroy this backup by {destroy_by.isoformat()} (the purge horizon, "
+               f"{horizon} days, S24)")
     if summary.missing_blobs:
         click.echo(f"note: {len(summary.missing_blobs)} blob(s) were purged while the backup "
                    "ran and are not in it", err=True)

@@ -101,6 +101,7 @@ def test_backup_and_restore_round_trip(store_instance, tmp_path, spare_database_
     result = _run(store_instance, *args)
     assert result.exit_code == 0, result.output
     assert "1 blob(s), encrypted to 2 recipients" in result.output
+    assert "destroy this backup by" in result.output
     identity = tmp_path / "custodian.key"
     identity.write_text(f"{custodians[0]}\n")
     target = tmp_path / "restored"
