@@ -1,0 +1,168 @@
+/* The reporter's inbox in the browser: the receipt never leaves this page. Keys are derived
+   here (argon2id), only the lookup id is sent (after a proof of work); replies and status
+   are opened and their reviewer signatures checked here; the reporter's own events are
+   signed with the receipt key, sealed to the reviewers, and chained across visits through a
+   head sealed to the reporter's own reply key (intake/chain_heads.py). */
+(function () {
+  "use strict";
+  var STATUS_KEYS = ["new", "triaged", "under_verification", "verified", "release_drafted",
+                     "released", "held", "closed"];
+  var session = null;  // {keys, bundle, view, seq, prevHash} — page memory only
+
+  function $(id) { return document.getElementById(id); }
+  function t(key, vars) { return HavenPage.t(key, vars); }
+
+  function li(parent, text, className) {
+    var item = document.createElement("li");
+    if (className) item.className = className;
+    item.textContent = text;
+    parent.appendChild(item);
+    return item;
+  }
+
+  function openHead(view, keys) {
+    if (view.next_seq === 1) return {seq: 1, prevHash: null};
+    if (!view.head) throw new Error("chain head missing");
+    var sodium = window.sodium;
+    var plain = sodium.crypto_box_seal_open(
+      sodium.from_base64(view.head, sodium.base64_variants.URLSAFE_NO_PADDING),
+      keys.replyPublicKey, keys.replySecretKey);
+    var head = JSON.parse(sodium.to_string(plain));
+    if (head.seq !== view.next_seq - 1) throw new Error("chain head out of date");
+    return {seq: view.next_seq, prevHash: head.event_hash};
+  }
+
+  function sealedHead(keys, seq, eventHashHex) {
+    var sodium = window.sodium;
+    var box = sodium.crypto_box_seal(
+      sodium.from_string(HavenCrypto.canonicalJson({event_hash: eventHashHex, seq: seq})),
+      keys.replyPublicKey);
+    return sodium.to_base64(box, sodium.base64_variants.URLSAFE_NO_PADDING);
+  }
+
+  function render(view) {
+    $("inbox-state").textContent = t(view.state === "withdrawn" ? "state_withdrawn" : "state_active");
+    $("inbox-readers").textContent = t("readers", {n: view.readers});
+    var list = $("inbox-replies");
+    list.textContent = "";
+    var status = "";
+    view.replies.forEach(function (reply) {
+      var event;
+      try {
+        event = HavenCrypto.openReviewerEvent(reply.sealed, session.keys, session.bundle,
+                                              {reportId: view.report_id});
+      } catch (error) {
+        li(list, reply.day + " — " + t("unverified"), "unverified");
+        return;
+      }
+      var payload = event.payload || {};
+      if (event.type === "status" && STATUS_KEYS.indexOf(payload.status) >= 0) status = payload.status;
+      var item = li(list, reply.day + " — " + t("verified") + " (" + event.signer.role + ")", "verified");
+      if (event.type === "withdrawal_ack") {
+        var ack = document.createElement("strong");
+        ack.textContent = " " + t("ack");
+        item.appendChild(ack);
+      }
+      var text = payload.text || payload.message || payload.status || "";
+      if (text) {
+        var body = document.createElement("p");
+        var bdi = document.createElement("bdi");
+        bdi.textContent = text;
+        body.appendChild(bdi);
+        item.appendChild(body);
+      }
+    });
+    $("inbox-status").textContent = status ? t("status", {status: status.replace(/_/g, " ")}) : t("no_status");
+    var active = view.state === "active";
+    ["message-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = !active; });
+  }
+
+  async function openInbox(event) {
+    event.preventDefault();
+    HavenPage.showError("receipt-error", "");
+    var form = $("receipt-form");
+    var input = $("receipt");
+    try {
+      var bundle = await HavenPage.verifiedBundle(form.dataset.fingerprint);
+      var keys = await HavenCrypto.deriveReceiptKeys(input.value, form.dataset.instance);
+      var bar = $("pow-progress");
+      bar.hidden = false; $("pow-label").hidden = false;
+      var proof = await HavenPage.proofOfWork("receipt", await HavenPage.sha256Hex(keys.lookupId),
+        function (fraction) { bar.value = Math.round(100 * fraction); });
+      var view = await HavenPage.postJson("/api/v1/inbox", {lookup_id: keys.lookupIdB64, pow: proof});
+      input.value = "";
+      form.hidden = true;
+      var position = openHead(view, keys);
+      session = {keys: keys, bundle: bundle, view: view, seq: position.seq, prevHash: position.prevHash};
+      render(view);
+      $("inbox").hidden = false;
+      $("inbox").focus();
+    } catch (error) {
+      var bundleProblem = error instanceof HavenCrypto.HavenCryptoError && /bundle|fingerprint|subkey/.test(error.code);
+      HavenPage.showError("receipt-error", t(bundleProblem ? "bundle_bad" : "unknown"));
+      $("receipt").focus();
+    }
+  }
+
+  async function sendEvent(type, payload, withdraw) {
+    var sealed = await HavenCrypto.sealEvent(type, payload, {
+      reportId: session.view.report_id, seq: session.seq, prevEventHash: session.prevHash,
+      bundle: session.bundle, receiptKeys: session.keys,
+    });
+    await HavenPage.postJson("/api/v1/inbox/events", {
+      lookup_id: session.keys.lookupIdB64, envelope: sealed.envelopeB64, seq: session.seq,
+      head: sealedHead(session.keys, session.seq, sealed.eventHashHex), withdraw_report: !!withdraw,
+    });
+    session.prevHash = sealed.eventHashHex;
+    session.seq += 1;
+  }
+
+  function today() { return new Date().toISOString().slice(0, 10); }
+
+  async function guarded(action, doneKey) {
+    try {
+      await action();
+      $("inbox-result").textContent = t(doneKey);
+    } catch (error) {
+      $("inbox-result").textContent = t("failed");
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = $("receipt-form");
+    if (!form) return;
+    form.addEventListener("submit", openInbox);
+    $("message-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = $("message").value.trim();
+      if (!text) return;
+      guarded(async function () {
+        await sendEvent("message", {text: text, day: today()});
+        $("message").value = "";
+      }, "sent");
+    });
+    $("consent-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var scopes = {};
+      $("consent-form").querySelectorAll("input[name^='scope-']:checked").forEach(function (input) {
+        if (input.value) scopes[input.name.replace(/^scope-/, "")] = input.value;
+      });
+      var givenBy = $("consent-form").querySelector("input[name='given_by']:checked").value;
+      if (!Object.keys(scopes).length) return;
+      guarded(function () {
+        // A grant by someone other than the person targeted, their family or guardian counts
+        // for nothing at the release gate (SPEC §6.3); withdrawals count whoever makes them.
+        return sendEvent("consent_change", {scopes: scopes, given_by: givenBy,
+          risks_explained: false, day: today(), how: "inbox"});
+      }, "sent");
+    });
+    $("withdraw-all").addEventListener("click", function () {
+      if (!window.confirm(t("withdraw_confirm"))) return;
+      guarded(async function () {
+        await sendEvent("withdrawal", {day: today()}, true);
+        session.view.state = "withdrawn";
+        render(session.view);
+      }, "withdrawn");
+    });
+  });
+})();

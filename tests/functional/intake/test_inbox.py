@@ -26,7 +26,7 @@ def _open(client, kit, lookup_id: bytes):
     return client.post("/api/v1/inbox", json={"lookup_id": b64encode(lookup_id), "pow": pow_})
 
 
-def reviewer_reply(instance, report_id, keys, seq, prev_hash, kind, payload):
+def reviewer_reply(instance, report_id, keys, *, seq, prev_hash, kind, payload):
     """What the reviewer app posts: key id ‖ signed event, sealed to the reporter's reply key."""
     from vault.crypto import seal_box
     from vault.events import sign_event
@@ -77,7 +77,7 @@ def test_the_receipt_proof_of_work_is_required(intake_client, submitted):
     assert response.status_code == 403
 
 
-def _event_body(instance, keys, report_id, seq, prev_hash, kind, payload, kit):
+def _event_body(instance, keys, report_id, *, seq, prev_hash, kind, payload, kit):
     from nacl.public import PublicKey, SealedBox
 
     from vault.canonical import canonical_json
@@ -97,16 +97,17 @@ def test_reporter_events_chain_across_visits_and_withdrawal_is_immediate(
     from vault.events import ZERO_HASH
 
     report_id, keys, _ = submitted
-    body, first = _event_body(intake_instance, keys, report_id, 1, ZERO_HASH, "message",
-                              {"text": "more", "day": utc_day()}, intake_kit)
+    body, first = _event_body(intake_instance, keys, report_id, seq=1, prev_hash=ZERO_HASH,
+                              kind="message", payload={"text": "more", "day": utc_day()},
+                              kit=intake_kit)
     assert intake_client.post("/api/v1/inbox/events", json=body).status_code == 201
     again = intake_client.post("/api/v1/inbox/events", json=body)
     assert again.status_code == 400  # seq 1 is taken: the next must be 2
     view = _open(intake_client, intake_kit, keys.lookup_id).get_json()
     assert view["next_seq"] == 2
     assert view["head"] is not None
-    body, _ = _event_body(intake_instance, keys, report_id, 2, first.event_hash, "withdrawal",
-                          {"day": utc_day()}, intake_kit)
+    body, _ = _event_body(intake_instance, keys, report_id, seq=2, prev_hash=first.event_hash,
+                          kind="withdrawal", payload={"day": utc_day()}, kit=intake_kit)
     body["withdraw_report"] = True
     assert intake_client.post("/api/v1/inbox/events", json=body).status_code == 201
     assert _open(intake_client, intake_kit, keys.lookup_id).get_json()["state"] == "withdrawn"
@@ -117,8 +118,9 @@ def test_an_event_for_another_report_is_refused(intake_client, intake_instance, 
     from vault.events import ZERO_HASH
 
     _report_id, keys, _ = submitted
-    body, _ = _event_body(intake_instance, keys, "7d2f4b1e-9a8c-4d3e-8f2a-1b2c3d4e5f60", 1,
-                          ZERO_HASH, "message", {"text": "x", "day": utc_day()}, intake_kit)
+    body, _ = _event_body(intake_instance, keys, "7d2f4b1e-9a8c-4d3e-8f2a-1b2c3d4e5f60", seq=1,
+                          prev_hash=ZERO_HASH, kind="message",
+                          payload={"text": "x", "day": utc_day()}, kit=intake_kit)
     response = intake_client.post("/api/v1/inbox/events", json=body)
     assert response.status_code == 422
     assert response.get_json()["error"] == "event_replay"
@@ -129,8 +131,8 @@ def test_nojs_inbox_shows_verified_replies_and_acts(
     from vault.events import ZERO_HASH
 
     report_id, keys, receipt = submitted
-    reviewer_reply(intake_instance, report_id, keys, 1, ZERO_HASH, "reply",
-                   {"text": "We received your report.", "day": utc_day()})
+    reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH, kind="reply",
+                   payload={"text": "We received your report.", "day": utc_day()})
     page = intake_client.post("/inbox/nojs", data={"receipt": receipt})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
