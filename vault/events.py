@@ -86,9 +86,16 @@ def build_signed_message(
             seq.to_bytes(4, "big"),
             prev_hash,
             bytes([code]),
-            pad(canonical_json(dict(payload))),
+            pad(_canonical_payload(payload)),
         ]
     )
+
+
+def _canonical_payload(payload: Mapping[str, Any]) -> bytes:
+    try:
+        return canonical_json(dict(payload))
+    except (ValueError, TypeError) as exc:  # rfc8785.CanonicalizationError is a ValueError
+        raise FieldsMalformed(f"the payload is not representable as RFC 8785 JSON: {exc}") from None
 
 
 def sign_event(

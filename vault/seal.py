@@ -27,6 +27,7 @@ from vault.attachments import AttachmentSealer, SealedAttachment, seal_attachmen
 from vault.bundle import VerifiedBundle
 from vault.canonical import b64encode, canonical_json
 from vault.crypto import encrypt_body, header_mac, manifest_commitment, seal_box
+from vault.errors import FieldsMalformed
 from vault.events import REPORTER_TYPES, ZERO_HASH, sign_event
 from vault.format import TYPE_EVENT, TYPE_REPORT, Stanza, assemble, build_header
 from vault.kdf import Rng, blake2b, system_rng
@@ -95,6 +96,14 @@ def seal_envelope(
     return assemble(header, header_mac(report_key, header), nonce, body)
 
 
+def _canonical(value: Any) -> bytes:
+    """RFC 8785 bytes, or FieldsMalformed naming why (e.g. an integer beyond ±2^53)."""
+    try:
+        return canonical_json(value)
+    except (ValueError, TypeError) as exc:  # rfc8785.CanonicalizationError is a ValueError
+        raise FieldsMalformed(f"the fields are not representable as RFC 8785 JSON: {exc}") from None
+
+
 def seal_report(
     fields: Mapping[str, Any],
     attachments: Sequence[SealedAttachment],
@@ -111,7 +120,7 @@ def seal_report(
     report_id = report_id or new_report_id(rng)
     manifest = [a.to_manifest() for a in attachments]
     plaintext = pad(
-        canonical_json(
+        _canonical(
             {
                 "fields": dict(fields),
                 "attachments": manifest,

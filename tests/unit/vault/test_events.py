@@ -127,3 +127,10 @@ def test_consent_uses_the_taxonomy_scopes_by_default() -> None:
                    _consent({"casebase_anonymized": "grant", "made_up": "grant"}))
     state = consent_state([grant], bytes(KEY.verify_key))
     assert state.granted == {"casebase_anonymized"}
+
+
+def test_payload_outside_json_is_refused_by_name() -> None:
+    from vault.errors import FieldsMalformed
+
+    with pytest.raises(FieldsMalformed):
+        sign_event(REPORT, 1, ZERO_HASH, "message", {"n": 2**60}, signing_key=KEY)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vault.attachments import open_attachment, seal_attachment_bytes
-from vault.errors import FieldsTooLarge, VaultError
+from vault.errors import FieldsMalformed, FieldsTooLarge, VaultError
 from vault.format import CHUNK_SIZE
 from vault.open import open_report
 from vault.receipts import keys_from_master
@@ -21,7 +21,7 @@ TRIAGE = [r for r in KEYS.reviewers if r.key_id in KEYS.triage]
 DAY = "2026-01-10"
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                max_size=4),
     max_leaves=12,
@@ -84,6 +84,12 @@ def test_sizes_fall_in_buckets() -> None:
     small = seal_report({"n": "a"}, [], BUNDLE, RECEIPT, day=DAY, server_sealed=False)
     other = seal_report({"n": "a" * 300}, [], BUNDLE, RECEIPT, day=DAY, server_sealed=False)
     assert len(small.envelope) == len(other.envelope)
+
+
+@pytest.mark.parametrize("value", [2**53, float("nan"), b"bytes", {1, 2}])
+def test_fields_outside_json_are_refused_by_name(value: object) -> None:
+    with pytest.raises(FieldsMalformed):
+        seal_report({"n": value}, [], BUNDLE, RECEIPT, day=DAY, server_sealed=False)
 
 
 def test_oversized_fields_are_refused() -> None:
