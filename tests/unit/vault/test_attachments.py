@@ -112,3 +112,30 @@ def test_chunk_auth_failure_is_named() -> None:
         swapped, digest_size=32).hexdigest()})
     with pytest.raises(ChunkAuthFailed):
         list(open_attachment(forged, lambda _i: swapped))
+
+
+class _CountingReader:
+    """A blob file that records the largest single read asked of it."""
+
+    def __init__(self, data: bytes, log: list[int]) -> None:
+        self._handle, self._log = io.BytesIO(data), log
+
+    def read(self, size: int = -1) -> bytes:
+        self._log.append(size)
+        return self._handle.read(size)
+
+    def __enter__(self) -> "_CountingReader":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._handle.close()
+
+
+def test_opening_reads_one_chunk_at_a_time() -> None:
+    data = os.urandom(6 * CHUNK_SIZE + 99)
+    blob, entry = seal_attachment_bytes("f", "t", data)
+    sizes: list[int] = []
+    pieces = list(open_attachment(entry, lambda _i: _CountingReader(blob, sizes)))
+    assert b"".join(pieces) == data
+    assert max(len(p) for p in pieces) <= CHUNK_SIZE
+    assert 0 < max(sizes) <= CHUNK_CT_SIZE
