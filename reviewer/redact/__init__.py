@@ -7,9 +7,16 @@ Public API (plain Python, no Flask; the reviewer app's UI calls it):
 - ``apply_redaction(text, spans, existing_placeholders=None) -> RedactionResult``
 - ``new_version(previous, confirmed, rejected, added, author) -> RedactionVersion``
 - ``residual_identifiers(text, known, lang) -> list[Span]`` for the release gate.
+- ``extend_known(known, text, spans) -> KnownIdentifiers``: names confirmed in one field of
+  a record, to be looked for in its other fields.
 """
 
-from reviewer.redact.engine import residual_identifiers, resolve_overlaps, suggest_spans
+from reviewer.redact.engine import (
+    extend_known,
+    residual_identifiers,
+    resolve_overlaps,
+    suggest_spans,
+)
 from reviewer.redact.errors import (
     InvalidCountry,
     InvalidKnownIdentifiers,
@@ -48,6 +55,7 @@ __all__ = [
     "Span",
     "UnsupportedLanguage",
     "apply_redaction",
+    "extend_known",
     "new_version",
     "residual_identifiers",
     "resolve_overlaps",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 import phonenumbers
 
@@ -24,7 +25,7 @@ from reviewer.redact.model import (
 )
 from reviewer.redact.patterns import own_pattern_spans, presidio_spans
 from reviewer.redact.persons import find_persons
-from reviewer.redact.targets import entity_key, person_target
+from reviewer.redact.targets import entity_key, person_target, targets_from
 from reviewer.redact.text import fold, loose_key, script_of, tokenize
 
 # When spans overlap, the first type here names the merged span.
@@ -85,6 +86,32 @@ def residual_identifiers(
         s for s in spans
         if s.source == "known" or s.type in direct or (s.type == "DATE" and not allow_exact_dates)
     ]
+
+
+def extend_known(known: KnownIdentifiers, text: str, spans: Iterable[Span]) -> KnownIdentifiers:
+    """The fields plus the names confirmed in one text of a record, to search the others.
+
+    A colonel named in the narrative is then also masked in the incident list, under the same
+    placeholder (his entity key is the same). Spans already tied to a field are skipped.
+    """
+    field_keys = {t.entity_key for t in targets_from(known)}
+    persons, organisations, places = [], [], []
+    for span in spans:
+        if span.source == "known" or span.entity_key in field_keys or span.end > len(text):
+            continue
+        surface = text[span.start : span.end].strip()
+        if span.type == "PERSON":
+            persons.append(KnownPerson(name=surface))
+        elif span.type == "ORG":
+            organisations.append(surface)
+        elif span.type == "LOCATION":
+            places.append(surface)
+    return replace(
+        known,
+        persons=known.persons + tuple(dict.fromkeys(persons)),
+        organisations=known.organisations + tuple(dict.fromkeys(organisations)),
+        places=known.places + tuple(dict.fromkeys(places)),
+    )
 
 
 def _check_country(country: str | None) -> str | None:
