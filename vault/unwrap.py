@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import nacl.bindings as sodium
+from nacl.exceptions import CryptoError
 
 from vault.bundle import VerifiedBundle
 from vault.canonical import b64decode, verify
@@ -24,6 +25,7 @@ from vault.errors import (
     BundleMismatch,
     GrantInvalid,
     NoStanzaForKey,
+    StanzaOpenFailed,
     StanzaSetMismatch,
     UnknownSigner,
 )
@@ -76,7 +78,11 @@ def unwrap_report_key(
         if not sealed_key:
             raise NoStanzaForKey("no stanza for this key: ask for a grant")
     reviewer_sk = bytes(reviewer_sk)
-    report_key = open_box(sealed_key, sodium.crypto_scalarmult_base(reviewer_sk), reviewer_sk)
+    try:
+        reviewer_pk = sodium.crypto_scalarmult_base(reviewer_sk)
+    except (CryptoError, TypeError, ValueError):
+        raise StanzaOpenFailed("the reviewer key is not a 32-byte X25519 secret key") from None
+    report_key = open_box(sealed_key, reviewer_pk, reviewer_sk)
     check_header_mac(report_key, info.header, info.header_mac)
     return report_key
 

@@ -147,3 +147,10 @@ def test_forged_header_mac_with_valid_stanzas_fails() -> None:
     env[mac_at] ^= 0x80
     with pytest.raises(HeaderMacMismatch):
         _open(bytes(env))
+
+
+def test_a_malformed_reviewer_key_is_a_named_error() -> None:
+    from vault.errors import StanzaOpenFailed
+
+    with pytest.raises(StanzaOpenFailed):
+        open_report(SEALED.envelope, TRIAGE[0].key_id, b"short", BUNDLE)
