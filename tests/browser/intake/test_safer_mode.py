@@ -1,0 +1,76 @@
+"""The JS path where wasm and JIT are off (Tor Browser "Safer"): the same report goes
+through with WebAssembly deleted, and in Chromium with --jitless. The argon2id time is
+printed for the record (no timing assertions)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+NO_WASM = "delete window.WebAssembly; delete self.WebAssembly;"
+
+
+def _send_report(page, base_url, tmp_path):
+    page.goto(f"{base_url}/report")
+    page.click(".progress a[href='#page-un_link']")
+    page.check("input[name='un_link.linked'][value='dont_know']")
+    page.click(".progress a[href='#page-situation']")
+    page.fill("#situation-narrative", "Sent in Safer mode.")
+    page.click(".progress a[href='#page-evidence']")
+    evidence = tmp_path / "note.txt"
+    evidence.write_bytes(b"evidence " * 20_000)
+    page.set_input_files("#evidence-files", str(evidence))
+    page.click(".progress a[href='#page-consent']")
+    page.check("input[name='consent.giver'][value='guardian']")
+    page.click(".progress a[href='#page-send']")
+    page.click("#send-button")
+    page.locator("#receipt-value").wait_for(state="visible", timeout=300_000)
+
+
+def _argon2_seconds(page, instance_id: str) -> float:
+    return page.evaluate("""async (instanceId) => {
+        await HavenCrypto.ready();
+        const receipt = HavenCrypto.generateReceipt().text;
+        const start = performance.now();
+        await HavenCrypto.deriveReceiptKeys(receipt, instanceId);
+        return (performance.now() - start) / 1000;
+    }""", instance_id)
+
+
+def _check_stored(instance, kit):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(instance.config.database_url)
+    with engine.connect() as conn:
+        envelope = conn.execute(sa.text("SELECT envelope FROM reports")).scalar_one()
+    engine.dispose()
+    opened = kit.open_report(instance, envelope)
+    assert opened.fields["situation"]["narrative"] == "Sent in Safer mode."
+    assert opened.attachments[0].size == len(b"evidence " * 20_000)
+
+
+def test_report_without_webassembly(browser, intake_site, intake_kit, tmp_path):
+    base_url, instance = intake_site
+    context = browser.new_context()
+    context.add_init_script(NO_WASM)
+    page = context.new_page()
+    page.goto(f"{base_url}/report")
+    assert page.evaluate("async () => (await HavenCrypto.ready()).backend") == "js"
+    print(f"\nargon2id without wasm: {_argon2_seconds(page, instance.config.instance_id):.1f} s")
+    _send_report(page, base_url, tmp_path)
+    _check_stored(instance, intake_kit)
+    context.close()
+
+
+def test_report_with_jit_off(jitless_browser, intake_site, intake_kit, tmp_path):
+    base_url, instance = intake_site
+    context = jitless_browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/report")
+    backend = page.evaluate("async () => (await HavenCrypto.ready()).backend")
+    print(f"\njitless backend {backend}, argon2id: "
+          f"{_argon2_seconds(page, instance.config.instance_id):.1f} s")
+    _send_report(page, base_url, tmp_path)
+    _check_stored(instance, intake_kit)
+    context.close()
