@@ -12,6 +12,7 @@ import logging
 from flask import Flask, abort, g, redirect, render_template, request, url_for
 from flask_babel import Babel
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from haven.config import HavenConfig
@@ -162,14 +163,14 @@ def _install_errors(app: Flask) -> None:
                     code=error.api_code)
         return render_template("error.html", title=_("Refused"), message=message), status
 
-    for status, title in ((403, "Not allowed"), (404, "Not found"), (405, "Not allowed"),
-                          (413, "Too large")):
+    for status, title in ((403, _l("Not allowed")), (404, _l("Not found")),
+                          (405, _l("Not allowed")), (413, _l("Too large"))):
         app.register_error_handler(status, _status_page(status, title))
 
 
-def _status_page(status: int, title: str):  # type: ignore[no-untyped-def]
+def _status_page(status: int, title):  # type: ignore[no-untyped-def]
     def handler(error):  # type: ignore[no-untyped-def]
-        return render_template("error.html", title=_(title), message=""), status
+        return render_template("error.html", title=str(title), message=""), status
 
     return handler
 

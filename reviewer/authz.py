@@ -99,6 +99,7 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "admin.create": "manage_accounts",
         "admin.reset_totp": "manage_accounts",
         "admin.unlock": "manage_accounts",
+        "admin.offboard": "manage_accounts",
     }
 )
 

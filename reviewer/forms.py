@@ -82,6 +82,7 @@ class StatusForm(FlaskForm):
     reliability = SelectField(_l("Source reliability"),
                               choices=_choices("source_reliability", blank=True))
     comment = TextAreaField(_l("Why"), validators=[Optional(), Length(max=MAX_TEXT)])
+    tell_reporter = BooleanField(_l("Tell the reporter the new status (sealed to them)"))
 
 
 CHECKLIST = (

@@ -253,6 +253,11 @@ class VaultClient:
         return t.Enrolment.from_json(
             self._request("POST", f"/accounts/{account_id}/reset-totp"))
 
+    def offboard(self, account_id: str) -> bool:
+        """S6 offboarding; True when a new signed bundle must now be published."""
+        answer = self._request("POST", f"/accounts/{account_id}/offboard")
+        return bool(answer.get("bundle_republish_required")) if isinstance(answer, dict) else True
+
     def unlock_account(self, account_id: str) -> None:
         self._request("POST", f"/accounts/{account_id}/unlock")
 

@@ -56,3 +56,17 @@ def unlock(account_id: uuid.UUID):  # type: ignore[no-untyped-def]
     api().unlock_account(str(account_id))
     flash(_("The lockout was cleared."), "status")
     return redirect(url_for("admin.accounts"))
+
+
+@blueprint.route("/accounts/<uuid:account_id>/offboard", methods=["POST"])
+def offboard(account_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    """S6: tokens, TOTP, wrapped keys and every stanza of the account are deleted by the API;
+    the keys leave the public bundle when the next bundle is signed offline with the CLI."""
+    EmptyForm().validate_on_submit()
+    if api().offboard(str(account_id)):
+        flash(_("Offboarded. Now sign and publish a new key bundle with the CLI on the "
+                "offline machine: haven keys bundle-draft, sign, haven keys publish-bundle."),
+              "status")
+    else:
+        flash(_("Offboarded."), "status")
+    return redirect(url_for("admin.accounts"))

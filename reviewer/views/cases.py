@@ -12,6 +12,7 @@ from reviewer import forms as f
 from reviewer.service import records_by_case, reviewer_names, write_record
 from reviewer.web import keys
 from reviewer.workspace import case_states
+from vault.canonical import utc_day
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -35,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
     keys()
     states = case_states(records_by_case(reviewer_names()))
     return render_template("cases.html", cases=sorted(states.values(), key=lambda c: c.title),
-                           form=f.CaseForm())
+                           form=f.CaseForm(), today=utc_day())
 
 
 @blueprint.route("/", methods=["POST"], endpoint="create")

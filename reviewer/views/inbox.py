@@ -9,7 +9,7 @@ from reviewer.forms import STATUSES
 from reviewer.inbox import FILTERS, build_inbox
 from reviewer.service import records_by_report, reviewer_names
 from reviewer.state import reviewer_state
-from reviewer.web import api, keys
+from reviewer.web import api, current_roles, keys
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -33,6 +33,8 @@ def _render(urgent_only: bool):  # type: ignore[no-untyped-def]
                         names, filters, urgent_only=urgent_only,
                         ack_days=config.acknowledge_within_days,
                         urgent_ack_days=config.urgent_acknowledge_within_days)
+    alerts = api().alerts() if "coordinator" in current_roles() else []
     return render_template("inbox.html", inbox=inbox, filters=filters, statuses=STATUSES,
+                           alerts=alerts, names=names,
                            acts=load_taxonomy().vocabulary("acts"), urgent_only=urgent_only,
                            assignees=sorted(set(names.values())))

@@ -41,7 +41,7 @@ def assign_choices(view) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
     return choices
 
 
-def _send(report_id: uuid.UUID, type_name: str, payload: dict) -> None:
+def send_event(report_id: uuid.UUID, type_name: str, payload: dict) -> None:
     view = load_view(report_id)
     rid = str(report_id)
     try:
@@ -60,7 +60,7 @@ def _send(report_id: uuid.UUID, type_name: str, payload: dict) -> None:
 def reply(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     form = f.ReplyForm()
     if form.validate_on_submit():
-        _send(report_id, "reply", {"text": form.text.data})
+        send_event(report_id, "reply", {"text": form.text.data})
     else:
         flash(_("Write a reply first."), "error")
     return _back(report_id)
@@ -72,7 +72,7 @@ def reconfirm(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         text = form.text.data or _("Please confirm whether we may still use your report "
                                    "for the purposes listed.")
-        _send(report_id, "reply", {"text": text, "reconfirm_scopes": list(form.scopes.data)})
+        send_event(report_id, "reply", {"text": text, "reconfirm_scopes": list(form.scopes.data)})
     else:
         flash(_("Choose at least one scope to re-confirm."), "error")
     return _back(report_id)
@@ -81,7 +81,7 @@ def reconfirm(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
 @blueprint.route(f"/{RID}/withdrawal-ack", methods=["POST"], endpoint="withdrawal_ack")
 def withdrawal_ack(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     f.EmptyForm().validate_on_submit()
-    _send(report_id, "withdrawal_ack", {"text": _("We received your withdrawal. We will "
+    send_event(report_id, "withdrawal_ack", {"text": _("We received your withdrawal. We will "
                                                   "not use your report from now on.")})
     return _back(report_id)
 

@@ -87,7 +87,12 @@ def status(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     if form.validate_on_submit() and form.status.data == "verified" and not form.verification.data:
         flash(_("A verified report needs a verification level."), "error")
         return redirect(url_for("reports.show", report_id=report_id))
-    return _save(form, "status", report_id)
+    response = _save(form, "status", report_id)
+    if form.validate_on_submit() and form.tell_reporter.data:
+        from reviewer.views.report_actions import send_event
+
+        send_event(report_id, "status", {"status": form.status.data})
+    return response
 
 
 @blueprint.route(f"/{RID}/checklist", methods=["POST"])

@@ -105,3 +105,28 @@ def test_locked_key_redirects_to_unlock_and_wrong_passphrase_is_refused(rv):
     assert vera.unlock("not the passphrase").status_code == 401
     assert vera.unlock().status_code == 302
     assert "test report" in vera.page(f"/reports/{report.report_id}")
+
+
+def test_status_change_can_be_told_to_the_reporter(rv):
+    report = rv.submit()
+    coord = rv.driver("coord")
+    path = f"/reports/{report.report_id}"
+    coord.post(f"{path}/status", {"status": "under_verification", "verification": "",
+                                  "reliability": "", "tell_reporter": "y"}, token_from=path)
+    events = open_reviewer_events(_to_reporter(rv, report.report_id), report.receipt_keys,
+                                  rv.instance.verified_bundle(), report_id=report.report_id)
+    assert [(e.type, dict(e.payload)) for e in events] == [
+        ("status", {"status": "under_verification"})]
+    coord.post(f"{path}/status", {"status": "verified", "verification": "",
+                                  "reliability": ""}, token_from=path)
+    assert "needs a verification level" in coord.page(path)
+
+
+def test_offboarding_from_the_admin_page(rv):
+    ada = rv.driver("ada", unlock=False)
+    otto = rv.instance.people["otto"].account_id
+    response = ada.post(f"/admin/accounts/{otto}/offboard", token_from="/admin/accounts")
+    assert response.status_code == 302
+    page = ada.page("/admin/accounts")
+    assert "publish-bundle" in page
+    assert rv.driver().login("otto").status_code == 401
