@@ -1,6 +1,7 @@
 """The JS path where wasm and JIT are off (Tor Browser "Safer"): the same report goes
-through with WebAssembly deleted, and in Chromium with --jitless. The argon2id time is
-printed for the record (no timing assertions)."""
+through with WebAssembly deleted, and in Chromium with --jitless (where Chromium has no
+wasm either). Measured on the CI machine: argon2id about 10 s without wasm and about 47 s
+with JIT off (threat-model.md records the figures); no timing is asserted here."""
 
 from __future__ import annotations
 
@@ -28,16 +29,6 @@ def _send_report(page, base_url, tmp_path):
     page.locator("#receipt-value").wait_for(state="visible", timeout=300_000)
 
 
-def _argon2_seconds(page, instance_id: str) -> float:
-    return page.evaluate("""async (instanceId) => {
-        await HavenCrypto.ready();
-        const receipt = HavenCrypto.generateReceipt().text;
-        const start = performance.now();
-        await HavenCrypto.deriveReceiptKeys(receipt, instanceId);
-        return (performance.now() - start) / 1000;
-    }""", instance_id)
-
-
 def _check_stored(instance, kit):
     import sqlalchemy as sa
 
@@ -57,20 +48,18 @@ def test_report_without_webassembly(browser, intake_site, intake_kit, tmp_path):
     page = context.new_page()
     page.goto(f"{base_url}/report")
     assert page.evaluate("async () => (await HavenCrypto.ready()).backend") == "js"
-    print(f"\nargon2id without wasm: {_argon2_seconds(page, instance.config.instance_id):.1f} s")
     _send_report(page, base_url, tmp_path)
     _check_stored(instance, intake_kit)
     context.close()
 
 
+@pytest.mark.slow
 def test_report_with_jit_off(jitless_browser, intake_site, intake_kit, tmp_path):
     base_url, instance = intake_site
     context = jitless_browser.new_context()
     page = context.new_page()
     page.goto(f"{base_url}/report")
-    backend = page.evaluate("async () => (await HavenCrypto.ready()).backend")
-    print(f"\njitless backend {backend}, argon2id: "
-          f"{_argon2_seconds(page, instance.config.instance_id):.1f} s")
+    assert page.evaluate("async () => (await HavenCrypto.ready()).backend") == "js"
     _send_report(page, base_url, tmp_path)
     _check_stored(instance, intake_kit)
     context.close()
