@@ -172,3 +172,27 @@ def test_vectors_are_reproducible() -> None:
     assert sorted(files) == [p.name for p in VECTORS]
     for name, value in files.items():
         assert generator.render(value) == (TESTDATA / name).read_text("utf-8"), name
+
+
+def test_two_key_collision_vector_is_a_real_collision() -> None:
+    """The body authenticates under both keys: only the header MAC check stops it (S2)."""
+    import nacl.bindings as sodium
+
+    from vault.crypto import check_header_mac
+    from vault.errors import HeaderMacMismatch
+    from vault.format import parse_envelope
+    from vault.kdf import CTX_FIELDS
+
+    inputs = json.loads((TESTDATA / "envelope-two-key-collision.json").read_text("utf-8"))
+    inputs = inputs["inputs"]
+    info = parse_envelope(b64decode(inputs["envelope"]))
+    k1, k2 = (bytes.fromhex(k) for k in inputs["collision_keys"])
+    plaintexts = [
+        sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            info.body, info.header, info.nonce, derive(CTX_FIELDS, key))
+        for key in (k1, k2)
+    ]
+    assert plaintexts[0] != plaintexts[1]
+    check_header_mac(k1, info.header, info.header_mac)
+    with pytest.raises(HeaderMacMismatch):
+        check_header_mac(k2, info.header, info.header_mac)

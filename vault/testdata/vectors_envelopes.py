@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from vectors_collision import colliding_body
 from vectors_common import Context, case, raw_envelope, report_plaintext
 
 from vault.access import grant_access, reseal_envelope
 from vault.attachments import seal_attachment_bytes
 from vault.bundle import verify_bundle
 from vault.canonical import b64encode, canonical_json, sign
+from vault.crypto import header_mac, manifest_commitment, seal_box
+from vault.format import TYPE_REPORT, Stanza, assemble, build_header
+from vault.kdf import Rng
 from vault.padding import bucket_for, pad
 from vault.seal import new_report_id, seal_report
 
@@ -105,8 +109,8 @@ def _commitment_and_stanzas(ctx: Context) -> list[dict[str, Any]]:
     rng = ctx.rng("envelope-two-key")
     k1, k2 = rng(32), rng(32)
     recips = _recipients(ctx, triage)
-    two_key = raw_envelope(rng, recips, plain, report_id=new_report_id(rng), report_key=k1,
-                           stanza_keys=[k1, k2], **common)
+    two_key = _two_key_envelope(rng, recips, (k1, k2), report_id=new_report_id(rng),
+                                length=len(plain), bundle_sha256=ctx.bundle.sha256)
     second = next(i for i in triage if bytes.fromhex(ctx.keyset.reviewers[i].key_id)
                   == recips[1][0])
     rng = ctx.rng("envelope-stanzas")
@@ -126,8 +130,10 @@ def _commitment_and_stanzas(ctx: Context) -> list[dict[str, Any]]:
     not_canonical = pad(canonical.replace(b'"attachments":[]', b'"attachments": []'))
     return [
         case("envelope-two-key-collision", "envelope",
-             "each stanza wraps a different key; the header MAC holds for the first only",
-             _inputs(ctx, two_key, index=second), "header_mac_mismatch"),
+             "a body crafted to authenticate under two keys (a real Poly1305 collision), "
+             "each stanza wrapping one of them; the header MAC holds for the first only",
+             _inputs(ctx, two_key, index=second, collision_keys=[k1.hex(), k2.hex()]),
+             "header_mac_mismatch"),
         case("envelope-stanza-stripped", "envelope", "a triage stanza removed (MAC recomputed)",
              _inputs(ctx, stripped, index=triage[0]), "stanza_set_mismatch"),
         case("envelope-stanza-added", "envelope", "a stanza for a non-triage key added",
@@ -146,6 +152,19 @@ def _commitment_and_stanzas(ctx: Context) -> list[dict[str, Any]]:
              _inputs(ctx, raw_envelope(rng, recips, not_canonical, report_id=rid, **common),
                      index=triage[0]), "fields_malformed"),
     ]
+
+
+def _two_key_envelope(rng: Rng, recipients: list[tuple[bytes, bytes]], keys: tuple[bytes, bytes],
+                      *, report_id: str, length: int, bundle_sha256: bytes) -> bytes:
+    """Stanza i wraps K_i; the header MAC is under K1; the body opens under both keys."""
+    k1, k2 = keys
+    stanzas = [Stanza(kid, seal_box(k, pk, rng))
+               for (kid, pk), k in zip(recipients, keys, strict=True)]
+    header = build_header(TYPE_REPORT, report_id, bundle_sha256, DAY, stanzas,
+                          manifest_commitment=manifest_commitment(k1, []), server_sealed=False)
+    nonce = rng(24)
+    body = colliding_body(k1, k2, nonce, header, length=length, rng=rng)
+    return assemble(header, header_mac(k1, header), nonce, body)
 
 
 def _manifest(ctx: Context, env: bytes, blob: bytes, entry: Any) -> list[dict[str, Any]]:
