@@ -123,3 +123,45 @@ def test_brute_force_locks_the_account_even_for_the_right_password(rv):
     locked = driver.login("otto")
     assert locked.status_code == 401
     assert "locked" in locked.get_data(as_text=True)
+
+
+class _Later:
+    """A clock that runs ``offset`` seconds ahead of the real one (no sleeping in tests)."""
+
+    def __init__(self, clock) -> None:  # type: ignore[no-untyped-def]
+        self.clock = clock
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return self.clock() + self.offset
+
+
+def test_idle_key_auto_locks_but_the_session_survives(rv):
+    report = rv.submit()
+    state = rv.app.extensions["haven_reviewer"]
+    later = _Later(state.keys._clock)
+    state.keys._clock = later
+    coord = rv.driver("coord")
+    sid = _sid(coord)
+    assert coord.client.get(f"/reports/{report.report_id}").status_code == 200
+    later.offset = state.config.key_idle_seconds + 1
+    response = coord.client.get(f"/reports/{report.report_id}")
+    assert response.status_code == 302
+    assert "/key/unlock" in response.headers["Location"]
+    assert not state.keys.is_unlocked(sid)
+    assert coord.client.get("/").status_code == 200  # still signed in
+
+
+def test_absolute_session_lifetime_ends_an_active_session(rv):
+    state = rv.app.extensions["haven_reviewer"]
+    later = _Later(state.sessions._clock)
+    state.sessions._clock = later
+    coord = rv.driver("coord")
+    sid = _sid(coord)
+    step = state.config.session_idle_seconds - 60
+    while later.offset + step < state.config.session_absolute_seconds:
+        later.offset += step
+        assert coord.client.get("/").status_code == 200
+    later.offset = state.config.session_absolute_seconds + 1
+    assert coord.client.get("/").status_code == 302
+    assert not state.keys.is_unlocked(sid)
