@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask_babel import format_decimal, get_locale
 
 from intake.form_schema import (
@@ -91,6 +91,15 @@ def quick_exit():
 def bundle():
     """The signed reviewer key bundle, byte for byte as published (SPEC §2.3)."""
     return Response(services().bundle.document, mimetype="application/json")
+
+
+@pages.get("/manifest.json")
+def manifest():
+    """The signed served-code manifest of this release, when one was published (S10)."""
+    path = services().config.public_dir / "manifest.json"
+    if not path.is_file():
+        abort(404)
+    return Response(path.read_bytes(), mimetype="application/json")
 
 
 def _scope_options() -> list[tuple[str, str]]:
