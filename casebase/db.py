@@ -8,6 +8,7 @@ so results are the same on either backend.
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -50,16 +51,21 @@ def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def index_record(session: Session, record_id: str, document: str) -> None:
+def index_record(session: Session, record: Any) -> None:
     """(Re)write the full-text entry of a record (SQLite; PostgreSQL indexes the column)."""
-    if is_sqlite(session):
-        unindex_record(session, record_id)
-        session.execute(
-            sa.text("INSERT INTO records_fts(record_id, document) VALUES (:r, :d)"),
-            {"r": record_id, "d": document},
-        )
+    if not is_sqlite(session):
+        return
+    if record.search_rowid is None:
+        last = session.execute(sa.text("SELECT max(search_rowid) FROM records")).scalar()
+        record.search_rowid = (last or 0) + 1
+    else:
+        unindex_record(session, record.search_rowid)
+    session.execute(
+        sa.text("INSERT INTO records_fts(rowid, document) VALUES (:r, :d)"),
+        {"r": record.search_rowid, "d": record.search_document},
+    )
 
 
-def unindex_record(session: Session, record_id: str) -> None:
-    if is_sqlite(session):
-        session.execute(sa.text("DELETE FROM records_fts WHERE record_id = :r"), {"r": record_id})
+def unindex_record(session: Session, search_rowid: int | None) -> None:
+    if is_sqlite(session) and search_rowid is not None:
+        session.execute(sa.text("DELETE FROM records_fts WHERE rowid = :r"), {"r": search_rowid})

@@ -70,7 +70,7 @@ class Record(Base):
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     country: Mapped[str] = mapped_column(String(2), index=True)
     region: Mapped[str] = mapped_column(String(32))
-    year: Mapped[int] = mapped_column(Integer, index=True)
+    year: Mapped[int] = mapped_column(Integer)
     year_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
     gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
     role: Mapped[str | None] = mapped_column(String(24), nullable=True)
@@ -85,8 +85,14 @@ class Record(Base):
     narrative: Mapped[str] = mapped_column(Text)
     last_activity: Mapped[str] = mapped_column(String(7))  # YYYY-MM of the latest event
     search_document: Mapped[str] = mapped_column(Text)
+    # SQLite only: the rowid of the record's row in the FTS5 table (a real column, so a
+    # VACUUM that renumbers implicit rowids cannot break the link).
+    search_rowid: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
 
-    __table_args__ = (Index("ix_records_visible", "state", "tier", "year"),)
+    __table_args__ = (
+        Index("ix_records_visible", "tier", "state", "publish_after"),
+        Index("ix_records_newest", "year", "record_id"),
+    )
 
 
 class RecordTerm(Base):

@@ -77,7 +77,7 @@ def refresh_derived(session: Session, record: Record) -> None:
     months = [month_of(e.date) for e in events] + [f"{record.year_to or record.year}-01"]
     record.last_activity = max(months)
     record.search_document = search_document(record, events)
-    index_record(session, record.record_id, record.search_document)
+    index_record(session, record)
 
 
 def search_document(record: Record, events: list[FollowUp]) -> str:
@@ -91,7 +91,8 @@ def search_document(record: Record, events: list[FollowUp]) -> str:
 
 
 def delete_record(session: Session, record_id: str) -> None:
-    unindex_record(session, record_id)
+    existing = session.get(Record, record_id)
+    unindex_record(session, existing.search_rowid if existing is not None else None)
     session.execute(sa.delete(FollowUp).where(FollowUp.record_id == record_id))
     session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record_id))
     session.execute(sa.delete(Record).where(Record.record_id == record_id))

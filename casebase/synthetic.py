@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from nacl.signing import SigningKey
@@ -34,6 +35,16 @@ _TEXT = (
 _WORDS = tuple(_TEXT.split(" "))
 
 
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    """Words of every taxonomy label and of the text above: a few hundred distinct words,
+    so a searched word matches a realistic share of narratives, not half of them."""
+    labels = " ".join(label for terms in load_taxonomy().vocabularies.values()
+                      for label in terms.values())
+    words = {w.strip("(),.;'").lower() for w in f"{labels} {_TEXT}".split()}
+    return tuple(sorted(w for w in words if len(w) > 3 and w.isalpha()))  # noqa: PLR2004
+
+
 def synthetic_record(rng: random.Random, *, year: int | None = None) -> dict[str, Any]:
     t = load_taxonomy()
     acts = rng.sample(t.ids("acts"), rng.randint(1, 4))
@@ -47,7 +58,7 @@ def synthetic_record(rng: random.Random, *, year: int | None = None) -> dict[str
     events.sort(key=lambda e: e["date"])
     return {
         "kind": rng.choices(t.ids("record_kinds"), weights=(80, 15, 5))[0],
-        "title": " ".join(rng.sample(_WORDS, 6)).capitalize(),
+        "title": " ".join(rng.sample(_vocabulary(), 6)).capitalize(),
         "name": None,
         "country": rng.choice(REPORT_2023_STATES),
         "year": record_year,
@@ -62,12 +73,18 @@ def synthetic_record(rng: random.Random, *, year: int | None = None) -> dict[str
         "anonymity_requested": rng.random() < 0.66,  # noqa: PLR2004 - two thirds, as reported
         "named": False,
         "detained": "detention" in acts or rng.random() < 0.1,  # noqa: PLR2004
-        "narrative": " ".join(rng.choices(_WORDS, k=rng.randint(30, 120))),
+        "narrative": _narrative(rng, acts),
         "un_actors": [],
         "follow_up": events,
         "outcome": rng.choice(t.ids("case_outcomes")),
         "sg_citations": [],
     }
+
+
+def _narrative(rng: random.Random, acts: list[str]) -> str:
+    taxonomy = load_taxonomy()
+    own = " ".join(taxonomy.label("acts", a).lower() for a in acts)
+    return f"{own}. " + " ".join(rng.choices(_vocabulary(), k=rng.randint(30, 90)))
 
 
 @dataclass

@@ -66,13 +66,15 @@ def upgrade() -> None:
     sa.Column('narrative', sa.Text(), nullable=False),
     sa.Column('last_activity', sa.String(length=7), nullable=False),
     sa.Column('search_document', sa.Text(), nullable=False),
+    sa.Column('search_rowid', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('record_id')
     )
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_records_country'), ['country'], unique=False)
         batch_op.create_index(batch_op.f('ix_records_org_id'), ['org_id'], unique=False)
-        batch_op.create_index('ix_records_visible', ['state', 'tier', 'year'], unique=False)
-        batch_op.create_index(batch_op.f('ix_records_year'), ['year'], unique=False)
+        batch_op.create_index('ix_records_visible', ['tier', 'state', 'publish_after'], unique=False)
+        batch_op.create_index('ix_records_newest', ['year', 'record_id'], unique=False)
+        batch_op.create_index('ix_records_search_rowid', ['search_rowid'], unique=True)
 
     op.create_table('stats_snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -169,7 +171,7 @@ def _create_full_text_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE records_fts USING fts5("
-            "record_id UNINDEXED, document, tokenize='unicode61 remove_diacritics 2')"
+            "document, tokenize='unicode61 remove_diacritics 2')"
         )
     else:
         op.execute(
@@ -207,7 +209,8 @@ def downgrade() -> None:
 
     op.drop_table('stats_snapshots')
     with op.batch_alter_table('records', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_records_year'))
+        batch_op.drop_index('ix_records_search_rowid')
+        batch_op.drop_index('ix_records_newest')
         batch_op.drop_index('ix_records_visible')
         batch_op.drop_index(batch_op.f('ix_records_org_id'))
         batch_op.drop_index(batch_op.f('ix_records_country'))

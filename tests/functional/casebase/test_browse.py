@@ -23,7 +23,7 @@ def seeded(cb_env):
                    follow_up=[{"date": "2019-03", "event": "cited_sg_report_new",
                                "note": "Cited as a new case"},
                               {"date": "2021", "event": "government_response",
-                               "stance": "denies", "note": "The Government denied it"}]),
+                               "stance": "denies", "note": "The ministry rejected the allegation"}]),
         "cn": dict(country="CN", year=2020, acts=["restrictive_law"],
                    mechanisms=["treaty_bodies"], title="Civil society closures",
                    narrative="Organisations closed under the security law.", follow_up=[]),
@@ -36,8 +36,9 @@ def seeded(cb_env):
         ids[name] = package["package"]["record_id"]
         assert cb_env.post(package).status_code == 201
     for n in range(2):
-        cb_env.post(cb_env.org.release(cb_env.record(country="MX", year=2016 + n,
-                                                     mechanisms=["hrc"], follow_up=[])))
+        cb_env.post(cb_env.org.release(cb_env.record(
+            country="MX", year=2016 + n, mechanisms=["hrc"], follow_up=[], acts=["threats"],
+            title=f"Threats case {n}", narrative="Threatened after a session.")))
     partner_only = cb_env.org.release(cb_env.record(country="BY", title="Partner only case",
                                                     narrative="Confidential partner detail"),
                                       tier="partner")
@@ -64,7 +65,7 @@ def test_full_text_search_matches_word_prefixes_in_any_field(cb_env, seeded):
     assert _titles(cb_env.client, "/api/v1/cases?q=Geneva+boarding") == [
         "Leader denied entry after session"]
     # Follow-up notes and country names are searchable too.
-    assert _titles(cb_env.client, "/api/v1/cases?q=government+denied") == [
+    assert _titles(cb_env.client, "/api/v1/cases?q=ministry+rejected") == [
         "Journalist passport confiscated"]
     assert _titles(cb_env.client, "/api/v1/cases?q=nicaragua") == [
         "Leader denied entry after session"]
