@@ -34,6 +34,9 @@ _ZH_CHAR = r"(?:(?![的在住于到从和与是了他她我们被把向家对将
 _PATTERNS = (
     # 12 Baker Street, apt 4 / 221B Old Kent Road
     rf"{LEFT}{_NUM}\s+(?:{_CAP}\s+){{1,4}}(?:{_EN_STREET}){RIGHT}{_UNIT_EN}",
+    # Grid-named streets: KG 11 Ave, n° 23 (Kigali) / 5th Street No. 12
+    rf"{LEFT}(?:[A-Z]{{2}}\s?)?\d{{1,4}}(?:st|nd|rd|th)?\s+(?:Ave|Avenue|St|Street|Rd|Road)\.?"
+    rf"(?:,?\s*(?:n°|nº|no\.?|#)\s*\d+)?{RIGHT}",
     # 14 rue des Lilas / 3 bis, avenue Habib Bourguiba
     rf"(?i:{LEFT}{_NUM}(?:\s?(?:bis|ter))?,?\s+(?:{_FR_STREET})\s+)"
     rf"(?:(?:de|du|des|d'|la|le|l')\s*)*[\w'’\-]+(?:\s+(?:de\s+|du\s+)?{_CAP}){{0,3}}",

@@ -44,7 +44,66 @@ def cross_script_spans(text: str, tokens: list[Token], targets: list[Target]) ->
             if token.script in {"latin", "cyrillic", "arabic"}:
                 spans.extend(_word_spans(token, words, target))
         spans.extend(_pinyin_spans(text, tokens, target))
+        spans.extend(_arabic_sequence_spans(text, tokens, target))
     return spans
+
+
+def _skeletons_meet(first: str, second: str) -> bool:
+    """Equal consonants, a final h aside (Odeh ~ عودة, where ة is often written -eh)."""
+    return bool(first) and (first == second or first.rstrip("h") == second.rstrip("h") != "")
+
+
+def _token_skeletons(token: Token) -> dict[str, int]:
+    """Skeleton → start offset of the name in the token, every prefix reading tried."""
+    if token.script != "arabic":
+        bare = _strip_latin_article(token.text)
+        return {consonant_skeleton(bare): token.end - len(bare)}
+    folded = fold(token.text)
+    found: dict[str, int] = {}
+    for core in sorted(arabic_cores_of(folded), key=len, reverse=True):
+        if folded.endswith(core):
+            prefix = folded[: len(folded) - len(core)]
+            keep = len(core) + arabic_span_prefix(prefix) if prefix else len(core)
+            found.setdefault(consonant_skeleton(core), _original_suffix_start(token, keep))
+    return found
+
+
+def _arabic_sequence_spans(text: str, tokens: list[Token], target: Target) -> list[Span]:
+    """A full name across Arabic and Latin script, word by word (Layla Odeh ~ ليلى عودة).
+
+    Short names have one-consonant skeletons, too weak alone; a whole name of two or more
+    words, in order and side by side, is specific enough.
+    """
+    if target.type != "PERSON":
+        return []
+    spans = []
+    for name in target.forms:
+        words = [w for w in name.split() if fold(w) not in {"al", "el", "ال"}]
+        scripts = {dominant_script(w) for w in words}
+        if len(words) < 2 or len(scripts) != 1:  # noqa: PLR2004
+            continue
+        wanted = "latin" if scripts == {"arabic"} else "arabic" if scripts <= {"latin"} else ""
+        skeletons = [consonant_skeleton(_strip_latin_article(w)) for w in words]
+        if not wanted or not all(skeletons):
+            continue
+        for index in range(len(tokens) - len(words) + 1):
+            window = tokens[index : index + len(words)]
+            if any(t.script != wanted for t in window) or not all(
+                text[a.end : b.start].isspace() for a, b in zip(window, window[1:], strict=False)
+            ):
+                continue
+            starts = [_first_meeting(t, s) for t, s in zip(window, skeletons, strict=True)]
+            if all(s is not None for s in starts):
+                spans.append(Span(starts[0], window[-1].end, "PERSON", "known", 0.75,  # type: ignore[arg-type]
+                                  target.entity_key))
+    return spans
+
+
+def _first_meeting(token: Token, skeleton: str) -> int | None:
+    for candidate, start in _token_skeletons(token).items():
+        if _skeletons_meet(candidate, skeleton):
+            return start
+    return None
 
 
 def _word_spans(token: Token, words: list[tuple[str, str]], target: Target) -> Iterable[Span]:

@@ -46,8 +46,29 @@ def find_known_names(text: str, known: KnownIdentifiers) -> list[Span]:
     for target in targets:
         for form in target.forms:
             spans.extend(_form_spans(text, view, target, form))
-    spans.extend(cross_script_spans(text, tokenize(text), targets))
+    crossed = cross_script_spans(text, tokenize(text), targets)
+    spans.extend(crossed)
+    spans.extend(_echoes(text, view, targets, crossed))
     return spans
+
+
+def _echoes(text: str, view: FoldedView, targets: list[Target], crossed: list[Span]) -> list[Span]:
+    """Once a name is found in another script (ليلى عودة for Layla Odeh), its words as
+    written there are looked for too: the given name alone, with prefixes (وليلى)."""
+    by_key = {t.entity_key: t for t in targets}
+    spans: list[Span] = []
+    for span in crossed:
+        target = by_key.get(span.entity_key)
+        if target is None or target.type != "PERSON":
+            continue
+        for word in text[span.start : span.end].split():
+            if _usable_echo(word):
+                spans.extend(_form_spans(text, view, target, word))
+    return spans
+
+
+def _usable_echo(word: str) -> bool:
+    return len(fold(word)) >= _SHORT_NAME and dominant_script(word) != "cjk"
 
 
 def _form_spans(text: str, view: FoldedView, target: Target, form: str) -> list[Span]:

@@ -17,26 +17,28 @@ from reviewer.redact.model import Span
 from reviewer.redact.text import CJK_CLASS, LEFT_EDGE, loose_key
 
 _LATIN_CUES = (
-    r"Mr|Mrs|Ms|Miss|Dr|Prof|Judge|Justice|Prosecutor|Colonel|Col|Major|Captain|Capt"
-    r"|Lieutenant|Lt|Sergeant|Sgt|General|Gen|Officer|Inspector|Investigator|Detective|Agent"
+    r"Judge|Justice|Prosecutor|Colonel|Major|Captain"
+    r"|Lieutenant|Sergeant|General|Officer|Inspector|Investigator|Detective|Agent"
     r"|Commander|Minister|Governor|Mayor|lawyer|attorney|journalist|activist|defender"
     r"|colleague|brother|sister|wife|husband|son|daughter|mother|father|cousin|nephew|niece"
     r"|uncle|aunt|friend|named|called"
-    r"|M|Mme|Mlle|Me|Maître|Docteur|Pr|Professeur|juge|procureure?|colonel|commandant"
+    r"|Maître|Docteur|Professeur|juge|procureure?|colonel|commandant"
     r"|capitaine|lieutenant|général|officier|inspecteur|commissaire|ministre|gouverneur|maire"
     r"|avocate?|journaliste|militante?|défenseure?|collègue|frère|sœur|soeur|épouse|mari|fils"
     r"|fille|mère|père|cousine?|neveu|nièce|oncle|tante|amie?|nommée?|appelée?|prénommée?"
-    r"|Sr|Sra|Srta|Dra|don|doña|Lic|licenciad[oa]|jueza?|fiscal|coronel|capitán|teniente"
+    r"|licenciad[oa]|jueza?|fiscal|coronel|capitán|teniente"
     r"|sargento|oficial|agente|comandante|ministra|gobernador|alcaldesa?|abogad[oa]|periodista"
     r"|activista|defensora?|colega|herman[oa]|espos[oa]|marido|hij[oa]|madre|padre|prim[oa]"
     r"|sobrin[oa]|tí[oa]|amig[oa]|llamad[oa]|comisario"
 )
 # Titles that may stand between a cue and the name: "her lawyer, Atty. Grace Villanueva".
 _LATIN_TITLES = (
-    r"Mr|Mrs|Ms|Dr|Atty|Hon|Rev|Fr|Prof|M|Mme|Mlle|Me|Maître|Sr|Sra|Srta|Dra|Lic|don|doña"
+    r"Mr|Mrs|Ms|Miss|Dr|Atty|Hon|Rev|Fr|Prof|Col|Capt|Lt|Sgt|Gen|M|Mme|Mlle|Me|Pr|Sr|Sra|Srta"
+    r"|Dra|Lic|don|doña"
 )
 _CYRILLIC_CUES = (
     r"г-н|г-жа|господин\w*|госпож\w*|следовател\w*|судь[яиейю]|прокурор\w*|полковник\w*"
+    r"|подполковник\w*|начальник\w*"
     r"|майор\w*|капитан\w*|лейтенант\w*|генерал\w*|офицер\w*|инспектор\w*"
     r"|оперуполномоченн\w*|сотрудник\w*|министр\w*|губернатор\w*|мэр\w*|адвокат\w*"
     r"|журналист\w*|активист\w*|правозащитни\w*|коллег\w*|брат\w*|сестр\w*|жен[аыеу]"
@@ -84,9 +86,9 @@ _ZH_TITLES_AFTER = r"先生|女士|小姐|律师|法官|警官|检察官|记者|
 _ZH_KIN_BEFORE = r"哥哥|弟弟|姐姐|妹妹|侄子|侄女|外甥|外甥女|名叫|叫做|化名"
 _ZH_TITLES_BEFORE = (
     r"律师|法官|警官|检察官|记者|教授|活动人士|维权人士|邻居|哥哥|弟弟|姐姐|妹妹"
-    r"|妻子|丈夫|儿子|女儿|父亲|母亲|同事|朋友|名叫|叫做|警察|国保|官员|干部|侄子|侄女"
+    r"|妻子|丈夫|儿子|女儿|父亲|母亲|同事|朋友|名叫|叫做|警察|国保人员|国保|官员|干部|侄子|侄女"
 )
-_ZH_FUNCTION = "的在被说和与是了于等也都曾已向把给让从对到将及因后前时"
+_ZH_FUNCTION = "的在被说和与是了于等也都曾已向把给让从对到将及因后前时告称表要问打带警来去"
 
 
 @lru_cache(maxsize=1)
@@ -96,11 +98,11 @@ def _compiled() -> dict[str, re.Pattern[str]]:
     zh_given = rf"(?:(?![{_ZH_FUNCTION}])[\u4e00-\u9fff])"
     return {
         "latin": re.compile(
-            rf"(?<![^\W{CJK_CLASS}])(?<!\.)(?i:{_LATIN_CUES})\.?,?\s+"
-            rf"(?:(?i:{_LATIN_TITLES})\.?\s+)?(?P<name>{latin_full})"
+            rf"(?<![^\W{CJK_CLASS}])(?<!\.)(?:(?i:{_LATIN_CUES}),?\s+"
+            rf"(?:(?i:{_LATIN_TITLES})\.?\s+)?|(?i:{_LATIN_TITLES})\.?\s+)(?P<name>{latin_full})"
         ),
         "cyrillic": re.compile(
-            rf"{LEFT_EDGE}(?i:{_CYRILLIC_CUES})\.?,?\s+(?:[А-ЯЁA-Z]{{2,6}}\s+)?(?P<name>{cyr_full})"
+            rf"{LEFT_EDGE}(?i:{_CYRILLIC_CUES}),?\s+(?:[А-ЯЁA-Z]{{2,6}}\s+)?(?P<name>{cyr_full})"
         ),
         "latin_initials": re.compile(
             r"(?<![\w.])(?P<name>(?:[A-Z]\.\s?){1,2}[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s(?:[A-Z]\.\s?){1,2})"
@@ -140,7 +142,17 @@ def find_persons(text: str) -> list[Span]:
     return spans
 
 
+# Capitalised Russian nouns that follow person cues but name institutions
+# ("сотрудники Центра «Э»", "начальник Управления").
+_CYRILLIC_INSTITUTIONS = re.compile(
+    r"(?:Центр|Управлени|Отдел|Министерств|Комитет|Служб|Департамент|Суд|Прокуратур|Совет"
+    r"|Следственн|Федеральн|Государств|Главн|Районн|Областн)"
+)
+
+
 def _trim_latin(text: str, start: int, end: int) -> tuple[int, int]:
+    if _CYRILLIC_INSTITUTIONS.match(text, start):
+        return start, start
     words = list(re.finditer(r"\S+", text[start:end]))
     if words and words[0].group().strip(".,") in _NOT_NAMES:
         return start, start  # "my colleague The Times": an article starts a title, not a name

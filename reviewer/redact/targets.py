@@ -19,6 +19,21 @@ PARTICLES = frozenset(
 )
 
 
+# Words of organisation and place names too common to stand for the name on their own.
+_GENERIC_WORDS = frozenset(
+    {
+        "centre", "center", "human", "rights", "right", "association", "committee", "network",
+        "organisation", "organization", "foundation", "union", "council", "group", "office",
+        "institute", "society", "league", "movement", "the", "and", "for", "des", "les", "pour",
+        "droits", "humains", "homme", "centro", "derechos", "humanos", "red", "comite", "comité",
+        "asociacion", "asociación", "fundacion", "fundación", "movimiento", "liga", "ligue",
+        "reseau", "réseau", "observatoire", "observatorio", "city", "ville", "ciudad", "street",
+        "rue", "calle", "national", "nationale", "nacional", "international", "internationale",
+        "internacional",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Target:
     """One entity from the fields and every surface form worth looking for."""
@@ -73,8 +88,10 @@ def _named_target(kind: str, name: str) -> Target:
     if kind == "ORG" and (acronym := _acronym(bare)):
         forms.append(acronym)
     kept = tuple(dict.fromkeys(f for f in forms if _usable_form(f)))
-    single = tuple(f for f in kept if len(f.split()) == 1)
-    return Target(kind, entity_key(kind, bare), kept, _words(single))
+    distinctive = tuple(
+        w for w in _words(kept) if fold(w) not in _GENERIC_WORDS
+    )  # Bir Duino ~ Бир Дуйно, word by word; "Centre", "Rights" alone mean nothing
+    return Target(kind, entity_key(kind, bare), kept, distinctive)
 
 
 def targets_from(known: KnownIdentifiers) -> list[Target]:
