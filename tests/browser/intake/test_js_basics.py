@@ -113,6 +113,31 @@ def test_padding_and_padme_match_python(page):
     assert too_big == "fields_too_large"
 
 
+def test_streaming_blake2b_equals_libsodium(page):
+    mismatches = page.evaluate("""() => {
+        const bad = [];
+        for (const n of [0, 1, 3, 127, 128, 129, 255, 256, 257, 1000, 65536 + 17, 200000]) {
+            const data = HavenTest.fileBytes(n, n);
+            for (const split of [1, 7, 128, 4096, n + 1]) {
+                const h = HavenCrypto.blake2bInit(32);
+                for (let i = 0; i < n; i += split) {
+                    HavenCrypto.blake2bUpdate(h, data.subarray(i, i + split));
+                }
+                const ours = sodium.to_hex(HavenCrypto.blake2bFinal(h));
+                const theirs = sodium.to_hex(sodium.crypto_generichash(32, data, null));
+                if (ours !== theirs) bad.push([n, split]);
+            }
+        }
+        return bad;
+    }""")
+    assert mismatches == []
+    data = harness.file_bytes(1000, 2)
+    digest = page.evaluate("""() => { const h = HavenCrypto.blake2bInit(64);
+        HavenCrypto.blake2bUpdate(h, HavenTest.fileBytes(1000, 2));
+        return sodium.to_hex(HavenCrypto.blake2bFinal(h)); }""")
+    assert digest == hashlib.blake2b(data).hexdigest()
+
+
 def test_wordlist_is_the_vaults(page):
     words = (harness.ROOT / "vault" / "data" / "wordlist-en.txt").read_text("utf-8").split()
     assert page.evaluate("Array.from(HavenWordlistEn)") == words
@@ -200,7 +225,7 @@ def test_bundle_included_directly(browser, live_server):
     with live_server(harness.create_app()) as base_url:
         context, page, backend = harness.open_harness(browser, base_url, "bundle-only")
         assert backend == "wasm"
-        assert page.evaluate("document.querySelectorAll('script').length") == 10
+        assert page.evaluate("document.querySelectorAll('script').length") == 11
         context.close()
 
 

@@ -76,14 +76,32 @@
     return this.bytes.subarray(start - this.start, end - this.start);
   };
 
+  // BLAKE2b-256 of the blob: libsodium's where it runs on wasm; without wasm its pure-JS
+  // build is far slower than blake2b.js (see there), so that one is used instead.
+  function blobHasher() {
+    var s = _.S();
+    if (HC.backend() === "wasm") {
+      var state = s.crypto_generichash_init(null, 32);
+      return {
+        update: function (bytes) { s.crypto_generichash_update(state, bytes); },
+        final: function () { return s.crypto_generichash_final(state, 32); },
+      };
+    }
+    var js = HC.blake2bInit(32);
+    return {
+      update: function (bytes) { HC.blake2bUpdate(js, bytes); },
+      final: function () { return HC.blake2bFinal(js); },
+    };
+  }
+
   // Encrypt the whole file once with `state`, calling onChunk(index, ciphertext) per chunk.
   async function runStream(file, size, header, state, onChunk, onProgress) {
     var s = _.S();
     var layout = streamLayout(size);
-    var blobHash = s.crypto_generichash_init(null, 32);
+    var blobHash = blobHasher();
     var fileHash = s.crypto_hash_sha256_init();
     var reader = new FileWindow(file);
-    s.crypto_generichash_update(blobHash, header);
+    blobHash.update(header);
     if (onChunk) await onChunk(0, header);
     for (var i = 1; i <= layout.chunkCount; i++) {
       var start = (i - 1) * CHUNK;
@@ -99,12 +117,12 @@
         : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
       var cipher = s.crypto_secretstream_xchacha20poly1305_push(state, plain, null, tag);
       plain.fill(0);
-      s.crypto_generichash_update(blobHash, cipher);
+      blobHash.update(cipher);
       if (onChunk) await onChunk(i, cipher);
       if (onProgress) onProgress(Math.min(end, size), size);
     }
     return {
-      blobId: _.toHex(s.crypto_generichash_final(blobHash, 32)),
+      blobId: _.toHex(blobHash.final()),
       sha256: _.toHex(s.crypto_hash_sha256_final(fileHash)),
       layout: layout,
     };

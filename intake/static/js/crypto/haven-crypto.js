@@ -3,7 +3,7 @@
  *
  * Load order (classic scripts, no inline script, no eval; see README.md in this folder):
  *   /static/vendor/sri.js, sodium-loader.js, wordlist-en.js, haven-crypto.js, canonical.js,
- *   bundle.js, receipt.js, envelope.js, attachments.js, events.js
+ *   bundle.js, receipt.js, envelope.js, blake2b.js, attachments.js, events.js
  *   (+ envelope-open.js only where envelopes are opened: tests and tools, never the intake)
  *
  * API (bytes are Uint8Array; JSON binary is base64url without padding; ids lowercase hex):
@@ -49,7 +49,7 @@
 
   // Parts each file registers; ready() refuses to run with one missing (a page that forgot
   // a script tag fails loudly instead of half-working).
-  var PARTS = ["canonical", "bundle", "receipt", "envelope", "attachments", "events"];
+  var PARTS = ["canonical", "bundle", "receipt", "envelope", "blake2b", "attachments", "events"];
   var sodium = null;
   var backend = null;
   var readying = null;
