@@ -110,7 +110,11 @@ def register(app: Flask) -> None:
         retry = None
         if code == "rate_limited":
             retry = int(getattr(exc, "retry_after", 0) or 60)
-        return error_response(ApiError(code, exc.description or code, retry_after=retry))
+        response = error_response(ApiError(code, exc.description or code, retry_after=retry))
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:  # RFC 9110: a 405 names the methods the resource supports
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

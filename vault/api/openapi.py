@@ -10,7 +10,15 @@ from typing import Any
 
 from vault.api import authz
 
-B64 = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}
+B64 = {"type": "string", "pattern": "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$"}
+B64_32 = {"type": "string", "pattern": "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$"}
+B64_16 = {"type": "string", "pattern": "^[A-Za-z0-9_-]{21}[AQgw]$"}
+B64_64 = {"type": "string", "pattern": "^[A-Za-z0-9_-]{85}[AQgw]$"}
+B64_SOME = {"type": "string", "minLength": 2,
+            "pattern": "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$"}
+USERNAME = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{1,63}$"}
+PASSWORD = {"type": "string", "minLength": 12, "maxLength": 1024}
+KIND = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"}
 DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 UUID = {"type": "string", "format": "uuid"}
 KEY_ID = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
@@ -42,9 +50,9 @@ def _page(name: str, item: str) -> dict[str, Any]:
 KEY = _obj({"key_id": KEY_ID, "x25519_pk_b64": B64, "ed25519_pk_b64": B64,
             "status": {"enum": ["pending", "active", "retired"]}, "created_day": DAY,
             "retired_day": {"type": ["string", "null"]}})
-KDF = _obj({"alg": {"const": "argon2id13"}, "salt_b64": B64,
-            "opslimit": {"type": "integer", "minimum": 2},
-            "memlimit": {"type": "integer", "minimum": 67108864}})
+KDF = _obj({"alg": {"const": "argon2id13"}, "salt_b64": B64_16,
+            "opslimit": {"type": "integer", "minimum": 2, "maximum": 4},
+            "memlimit": {"type": "integer", "minimum": 67108864, "maximum": 1073741824}})
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}},
                                 {"retry_after": {"type": "integer"}})}),
@@ -67,7 +75,12 @@ SCHEMAS: dict[str, Any] = {
         "state": {"enum": ["active", "withdrawn"]}, "event_count": {"type": "integer"},
         "blob_count": {"type": "integer"}, "access": _list({"enum": ["triage", "assigned"]}),
         "assignees": _list(UUID), "recipients": _list(KEY_ID)}),
-    "SignedGrant": _obj({"grant": {"type": "object"}, "signature": B64}),
+    "SignedGrant": _obj({"grant": _obj({
+        "version": {"const": "haven-grant/1"}, "report_id": UUID,
+        "header_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "key_id": KEY_ID,
+        "sealed_key": B64, "granted_by": KEY_ID, "day": DAY}), "signature": B64_64}),
+    "SignedBundle": _obj({"bundle": {"type": "object"}, "signature": B64_64,
+                          "certificate": {"type": "object"}, "root_public_key": B64_32}),
     "Grant": _obj({
         "report_id": UUID, "key_id": KEY_ID, "account_id": NULLABLE_UUID,
         "reason": {"enum": ["triage", "assignment"]}, "day": {"type": ["string", "null"]},
@@ -144,17 +157,24 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 PAGING = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
-          _query("cursor", {"type": "string"})]
+          _query("cursor", {"type": "string", "pattern": "^([1-9][0-9]{0,5}~[0-9a-f-]{36})?$"})]
+SEQ_PAGING = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
+              _query("cursor", {"type": "string", "pattern": "^[0-9]{0,9}$"})]
 REPORT = [_path("report_id")]
 ACCOUNT = [_path("account_id")]
 TOKEN_ANSWER = _obj({"token": {"type": "string"}, "idle_timeout_seconds": {"type": "integer"},
                      "absolute_timeout_seconds": {"type": "integer"}},
                     {"account": _ref("Account"), "recovery_codes_left": {"type": "integer"}})
 RECORD_BODY = _obj(
-    {"record_id": UUID, "kind": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
-     "author_key_id": KEY_ID, "day": DAY, "recipients": _list(KEY_ID),
-     "ciphertext_b64": B64, "signature_b64": B64},
+    {"record_id": UUID, "kind": KIND,
+     "author_key_id": KEY_ID, "day": DAY,
+     "recipients": {**_list(KEY_ID), "minItems": 1, "maxItems": 64, "uniqueItems": True},
+     "ciphertext_b64": B64_SOME, "signature_b64": B64_64},
     {"report_id": NULLABLE_UUID, "case_id": NULLABLE_UUID, "supersedes": NULLABLE_UUID})
+LOGIN_BODY = {**_obj({"username": {"type": "string"}, "password": {"type": "string"}},
+                    {"totp": {"type": "string", "pattern": "^[0-9]{6}$"},
+                     "recovery_code": {"type": "string"}}),
+              "oneOf": [{"required": ["totp"]}, {"required": ["recovery_code"]}]}
 CODES = _obj({"recovery_codes": _list({"type": "string"})})
 
 
@@ -170,16 +190,13 @@ def _paths() -> dict[str, Any]:
         "/api/v1/bundle": {
             "get": _op("bundle.read", "The signed key bundle", response={"type": "object"}),
             "put": _op("bundle.publish", "Publish a bundle signed offline",
-                       body={"type": "object"}, response=_obj({
+                       body=_ref("SignedBundle"), response=_obj({
                            "serial": {"type": "integer"}, "activated": _list(KEY_ID),
                            "retired": _list(KEY_ID)}))},
         "/api/v1/bundle/draft": {"get": _op("bundle.draft", "Unsigned next bundle",
                                             response=_obj({"payload": {"type": "object"}}))},
         "/api/v1/auth/login": {"post": _op("auth.login", "Log in", response=TOKEN_ANSWER,
-                                           body=_obj({"username": {"type": "string"},
-                                                      "password": {"type": "string"}},
-                                                     {"totp": {"type": "string"},
-                                                      "recovery_code": {"type": "string"}}))},
+                                           body=LOGIN_BODY)},
         "/api/v1/auth/logout": {"post": _op("auth.logout", "Revoke this token",
                                             status="204")},
         "/api/v1/auth/rotate": {"post": _op("auth.rotate", "New token, old one revoked",
@@ -190,12 +207,14 @@ def _paths() -> dict[str, Any]:
                        response=_obj({"keys": _list(_ref("WrappedKey"))})),
             "post": _op("me.keys.register", "Register a keypair", status="201",
                         response=_ref("Key"), body=_obj({
-                            "key_id": KEY_ID, "x25519_pk_b64": B64, "ed25519_pk_b64": B64,
-                            "wrapped_secret_key_b64": B64, "kdf": _ref("KdfParams")}))},
+                            "key_id": KEY_ID, "x25519_pk_b64": B64_32, "ed25519_pk_b64": B64_32,
+                            "wrapped_secret_key_b64": {"type": "string", "pattern":
+                                                       "^[A-Za-z0-9_-]{138}[AEIMQUYcgkosw048]$"},
+                            "kdf": _ref("KdfParams")}))},
         "/api/v1/me/password": {"post": _op("me.password", "Change my password",
                                             status="204", body=_obj({
                                                 "current_password": {"type": "string"},
-                                                "new_password": {"type": "string"}}))},
+                                                "new_password": PASSWORD}))},
         "/api/v1/me/recovery-codes": {"post": _op(
             "me.recovery_codes", "New recovery codes", response=CODES,
             body=_obj({"password": {"type": "string"}}))},
@@ -233,7 +252,8 @@ def _report_paths() -> dict[str, Any]:
             "post": _op("reports.events.write", "Post a sealed reviewer event",
                         status="201", params=REPORT, response=_ref("Event"), body=_obj({
                             "kind": {"enum": ["reply", "status", "ack", "withdrawal_ack"]},
-                            "seq": {"type": "integer", "minimum": 1}, "sealed_b64": B64}))},
+                            "seq": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                            "sealed_b64": B64_SOME}))},
         base + "/{report_id}/blobs/{blob_id}": {"get": _op(
             "reports.blob", "Stream an encrypted blob",
             params=[*REPORT, _path("blob_id", {"type": "string"})],
@@ -252,7 +272,7 @@ def _record_paths() -> dict[str, Any]:
         "/api/v1/records": {
             "get": _op("records.list", "Records sealed to me", params=[
                 *PAGING, _query("report_id", UUID), _query("case_id", UUID),
-                _query("kind", {"type": "string"})], response=_page("records", "Record")),
+                _query("kind", KIND)], response=_page("records", "Record")),
             "post": _op("records.write", "Store a sealed, signed record", status="201",
                         body=RECORD_BODY, response=_ref("Record"))},
         "/api/v1/records/{record_id}": {"get": _op(
@@ -264,7 +284,7 @@ def _record_paths() -> dict[str, Any]:
                                                  "release_draft", "release_approve",
                                                  "reseal"]}},
                             {"report_id": NULLABLE_UUID})),
-            "get": _op("audit.list", "Audit entries, oldest first", params=PAGING,
+            "get": _op("audit.list", "Audit entries, oldest first", params=SEQ_PAGING,
                        response=_page("entries", "AuditEntry"))},
         "/api/v1/audit/verify": {"get": _op("audit.verify", "Verify the hash chain",
                                             response=_obj({
@@ -284,13 +304,14 @@ def _admin_paths(roles: dict[str, Any]) -> dict[str, Any]:
                        response=_obj({"accounts": _list(_ref("Account"))})),
             "post": _op("accounts.create", "Create an account", status="201",
                         response=_ref("Enrolment"), body=_obj({
-                            "username": {"type": "string"}, "roles": roles,
-                            "password": {"type": "string"}}))},
+                            "username": USERNAME, "roles": {**roles, "minItems": 1},
+                            "password": PASSWORD}))},
         "/api/v1/accounts/{account_id}": {
             "get": _op("accounts.read", "One account", params=ACCOUNT,
                        response=_ref("Account")),
             "patch": _op("accounts.roles", "Change roles", params=ACCOUNT,
-                         body=_obj({"roles": roles}), response=_ref("Account"))},
+                         body=_obj({"roles": {**roles, "minItems": 1}}),
+                         response=_ref("Account"))},
         "/api/v1/accounts/{account_id}/reset-totp": {"post": _op(
             "accounts.reset_totp", "New TOTP secret and codes", params=ACCOUNT,
             response=_ref("Enrolment"))},

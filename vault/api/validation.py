@@ -7,13 +7,14 @@ so a client always learns which part of its request was wrong.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
 from flask import request
 
 from vault.api.errors import ApiError
-from vault.canonical import b64decode, b64encode
+from vault.canonical import b64decode
 from vault.errors import BadEncoding
 
 DEFAULT_LIMIT = 50
@@ -37,16 +38,20 @@ def json_body(required: dict[str, type], optional: dict[str, type] | None = None
     for name, kind in required.items():
         if name not in body:
             raise ApiError("bad_request", f"missing field {name!r}")
-        _check_type(name, body[name], kind)
+        body[name] = _check_type(name, body[name], kind)
     for name, kind in optional.items():
         if body.get(name) is not None:
-            _check_type(name, body[name], kind)
+            body[name] = _check_type(name, body[name], kind)
     return body
 
 
-def _check_type(name: str, value: Any, kind: type) -> None:
+def _check_type(name: str, value: Any, kind: type) -> Any:
+    # JSON has one number type: 3.0 is the whole number 3 (JSON Schema agrees).
+    if kind is int and isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ApiError("bad_request", f"{name!r} must be {_TYPE_NAMES.get(kind, kind.__name__)}")
+    return value
 
 
 def raw_json_object() -> dict[str, Any]:
@@ -97,26 +102,30 @@ def limit_arg() -> int:
 
 def int_arg(name: str) -> int | None:
     raw = request.args.get(name)
-    if raw is None:
+    if raw is None or raw == "":
         return None
     if not raw.isdigit() or len(raw) > 9:  # noqa: PLR2004 - keeps it inside a 32-bit int
         raise ApiError("bad_request", f"{name} must be a whole number >= 0")
     return int(raw)
 
 
+# A keyset position: the day's ordinal and the last id seen. Any value of this shape is a
+# valid position (ids sort as text), so clients may treat it as opaque.
+CURSOR_PATTERN = re.compile(r"^([1-9][0-9]{0,5})~([0-9a-f-]{36})$")
+
+
 def encode_cursor(day: dt.date, item_id: str) -> str:
-    return b64encode(f"{day.isoformat()}|{item_id}".encode())
+    return f"{day.toordinal()}~{item_id}"
 
 
 def cursor_arg() -> tuple[dt.date, str] | None:
     raw = request.args.get("cursor")
     if raw is None or raw == "":
         return None
-    try:
-        day, _, item_id = b64decode(raw).decode("ascii").partition("|")
-        return dt.date.fromisoformat(day), item_id
-    except (BadEncoding, UnicodeDecodeError, ValueError):
-        raise ApiError("bad_request", "cursor is not one this API issued") from None
+    match = CURSOR_PATTERN.match(raw)
+    if match is None:
+        raise ApiError("bad_request", "cursor is not one this API issued")
+    return dt.date.fromordinal(int(match.group(1))), match.group(2)
 
 
 def page_cursor(rows: list, limit: int, key) -> str | None:
