@@ -9,6 +9,7 @@ the list, and a reviewer's machine must not make network requests while it reads
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from functools import lru_cache
@@ -32,6 +33,20 @@ from reviewer.redact.model import Span
 COMMON_REGIONS = ("US", "GB", "FR", "ES", "RU", "CN", "EG", "SA", "MA", "MX", "CO", "BY")
 
 _OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+class _WithholdArguments(logging.Filter):
+    """Presidio logs some candidates it fails to validate ("Failed to validate text %s"):
+    report text must never reach a log, so the arguments are dropped, the event kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.msg = f"{record.msg} [arguments withheld]"
+            record.args = None
+        return True
+
+
+logging.getLogger("presidio-analyzer").addFilter(_WithholdArguments())
 
 
 class OfflineEmailRecognizer(EmailRecognizer):

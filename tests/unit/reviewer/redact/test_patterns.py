@@ -73,3 +73,20 @@ def test_the_engine_makes_no_network_request(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(socket.socket, "connect", refuse)
     found = _types("Mail maria@newdomain-example.org or visit https://newdomain-example.org")
     assert set(found.values()) == {"EMAIL", "URL"}
+
+
+def test_no_report_text_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from reviewer.redact import KnownIdentifiers, KnownPerson
+
+    canary = "Zyxwvut Qoppa"
+    text = (f"{canary} paid from DE00 1234 5678 9012 3456 78 and GB82 WEST 1234 5698 7654 32, "
+            "mail canary@example.org, phone +7 916 123-45-67, 14 March 2024.")
+    known = KnownIdentifiers(persons=(KnownPerson(name=canary),))
+    logging.getLogger("presidio-analyzer").warning("Failed to validate text %s", "DE00 1234")
+    with caplog.at_level(logging.DEBUG):
+        suggest_spans(text, lang="en", known=known, country="RU")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (canary, "DE00", "GB82", "canary@example.org", "916", "March"):
+        assert secret not in logged
