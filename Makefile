@@ -37,5 +37,9 @@ system-test-deps:
 bench: $(VENV)/.test
 	$(BIN)/python -m bench
 
+## make vendor: rebuild intake/static/vendor/ from the pinned npm packages (same bytes every run)
+vendor: | $(BIN)/python
+	$(BIN)/python scripts/vendor-js.py
+
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache .mypy_cache
