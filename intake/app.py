@@ -22,6 +22,7 @@ from intake.errors import IntakeError, vault_error_status
 from intake.headers import apply_security_headers
 from intake.logging_policy import quiet_request_logs
 from intake.nojs_form import IntakeRequest
+from intake.site import CRYPTO_SCRIPTS
 from intake.services import build_services
 from vault.errors import VaultError
 
@@ -130,7 +131,8 @@ def _apply_limits(app: Flask, services) -> None:
 def _register_template_globals(app: Flask, services) -> None:
     @app.context_processor
     def _globals():
-        return {"intake": services.intake_config, "site": services.site}
+        return {"intake": services.intake_config, "site": services.site,
+                "crypto_scripts": CRYPTO_SCRIPTS}
 
 
 def _wants_json() -> bool:

@@ -18,6 +18,23 @@ from typing import Mapping
 from intake.errors import IntakeConfigError
 
 STATIC_DIR = Path(__file__).with_name("static")
+# The browser envelope's scripts, in the load order haven-crypto.js documents (its header),
+# then the pages' shared helpers. tests/functional/intake/test_pages.py compares this list
+# with that header, so a new crypto file cannot be forgotten here.
+CRYPTO_SCRIPTS = (
+    "vendor/sri.js",
+    "js/crypto/sodium-loader.js",
+    "js/crypto/wordlist-en.js",
+    "js/crypto/haven-crypto.js",
+    "js/crypto/canonical.js",
+    "js/crypto/bundle.js",
+    "js/crypto/receipt.js",
+    "js/crypto/envelope.js",
+    "js/crypto/blake2b.js",
+    "js/crypto/attachments.js",
+    "js/crypto/events.js",
+    "js/haven-page.js",
+)
 FINGERPRINT_HEX_LENGTH = 64
 
 

@@ -126,3 +126,19 @@ def test_unknown_route_is_a_plain_404(intake_client):
     response = intake_client.get("/no-such-page")
     assert response.status_code == 404
     assert "This page does not exist." in response.get_data(as_text=True)
+
+
+def test_the_pages_load_the_crypto_scripts_in_the_documented_order(intake_client):
+    """haven-crypto.js's header names its load order; the pages must follow it exactly."""
+    from intake.site import CRYPTO_SCRIPTS, STATIC_DIR
+
+    header = (STATIC_DIR / "js/crypto/haven-crypto.js").read_text("utf-8").split("*/")[0]
+    order_text = header.split("Load order")[1].split("(+")[0]
+    documented = re.findall(r"([\w./-]+\.js)", order_text)
+    expected = [name if name.startswith("/static/") else f"/static/js/crypto/{name}"
+                for name in documented]
+    ours = [f"/static/{path}" for path in CRYPTO_SCRIPTS if path != "js/haven-page.js"]
+    assert ours == expected
+    html = intake_client.get("/report").get_data(as_text=True)
+    served = re.findall(r'<script src="(/static/(?:vendor|js/crypto)/[^"]+)"', html)
+    assert served == ours
