@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from vault.canonical import canonical_json
+from vault.canonical import b64encode, canonical_json
 from vault.padding import pad, padme
-from vault.receipts import normalise_receipt, receipt_as_digits
+from vault.receipts import derive_receipt_keys, normalise_receipt, receipt_as_digits
 
 
 def _harness():
@@ -167,6 +167,23 @@ def test_receipts_match_python(page):
     codes = page.evaluate("""v => v.map(t => { try { HavenCrypto.normaliseReceipt(t); return "ok"; }
                                                catch (e) { return e.code; } })""", refused)
     assert codes == ["receipt_invalid"] * len(refused)
+
+
+def test_receipt_keys_from_the_worker_equal_python(page):
+    receipt = "1 join fiction walnut mercy beef depth blossom salmon"
+    instance_id = "00112233445566778899aabbccddeeff"
+    got = page.evaluate("""async ([receipt, instanceId]) => {
+        const before = performance.getEntriesByType("resource").length;
+        const keys = await HavenCrypto.deriveReceiptKeys(receipt, instanceId, {worker: true});
+        const worker = performance.getEntriesByType("resource").map(e => e.name)
+            .filter(n => n.endsWith("/receipt-worker.js")).length;
+        return [keys.lookupIdB64, HavenTest.b64(keys.signingPublicKey), worker];
+    }""", [receipt, instance_id])
+    keys = derive_receipt_keys(receipt, instance_id)
+    assert got == [b64encode(keys.lookup_id), b64encode(keys.signing_pk), 1]
+    refused = page.evaluate("""() => HavenCrypto.deriveReceiptKeys("zzzz", "x", {worker: true})
+        .then(() => "accepted", e => e.code)""")
+    assert refused == "receipt_invalid"
 
 
 def _leading_zero_bits(digest: bytes) -> int:

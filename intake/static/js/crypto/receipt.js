@@ -6,12 +6,14 @@
  *   normaliseReceipt(text) → 17 bytes: 0x01 ‖ u16 index × 8     (receipt_invalid)
  *   receiptAsDigits(text) → "1 0412 1999 …"
  *   receiptSalt(instanceId) → BLAKE2b-128("haven-receipt/1" ‖ instance_id)
- *   await deriveReceiptKeys(text, instanceId) → ReceiptKeys
+ *   await deriveReceiptKeys(text, instanceId, {worker}) → ReceiptKeys
  *       master = Argon2id(32, canonical, salt, ops 2, mem 16 MiB); lookup id, reply X25519
  *       pair and Ed25519 signing pair from crypto_kdf_derive_from_key contexts
  *       hv-lookp / hv-reply / hv-signk.  Only lookupId leaves the browser.
  *
- * Argon2id runs one at a time in this page (S4: bounded concurrent runs).
+ * Argon2id runs one at a time in this page (S4: bounded concurrent runs); with
+ * {worker: true} it runs in receipt-worker.js so the page stays responsive (falls back to
+ * the page's thread where a worker cannot start).
  */
 (function (root) {
   "use strict";
@@ -25,6 +27,14 @@
   var exact = null;
   var prefixes = null;
   var queue = Promise.resolve();
+  var workerUrl = (function () {
+    try {
+      var script = root.document && root.document.currentScript;
+      return script && script.src ? new URL("receipt-worker.js", script.src).href : null;
+    } catch (e) {
+      return null;
+    }
+  })();
 
   function wordlist() {
     var list = root.HavenWordlistEn;
@@ -149,10 +159,43 @@
     return master;
   }
 
-  function deriveReceiptKeys(text, instanceId) {
+  // argon2id in receipt-worker.js; resolves null when no worker can be started here
+  // (no Worker, a CSP or Trusted Types refusing it), so the caller runs it on the page.
+  function masterInWorker(text, instanceId) {
+    var canonical = normaliseReceipt(text);
+    var salt = receiptSalt(instanceId);
+    var worker;
+    try {
+      worker = new root.Worker(workerUrl);
+    } catch (e) {
+      return Promise.resolve(null);
+    }
+    return new Promise(function (resolve, reject) {
+      worker.onmessage = function (event) {
+        worker.terminate();
+        if (event.data.master) resolve(new Uint8Array(event.data.master));
+        else reject(new HC.HavenCryptoError("crypto_unavailable", "argon2id failed: " + event.data.error));
+      };
+      worker.onerror = function (event) {
+        event.preventDefault();
+        worker.terminate();
+        resolve(null);
+      };
+      worker.postMessage({ canonical: canonical, salt: salt }, [canonical.buffer]);
+    });
+  }
+
+  function deriveReceiptKeys(text, instanceId, options) {
+    var useWorker = !!(options && options.worker) && typeof root.Worker === "function" && workerUrl;
+    try {
+      normaliseReceipt(text); // refuse a bad receipt before queueing anything
+    } catch (e) {
+      return Promise.reject(e);
+    }
     // Chained so two calls never hold 2 × 16 MiB at once; a failure does not block the next.
-    var run = queue.then(function () {
-      var master = deriveMaster(text, instanceId);
+    var run = queue.then(async function () {
+      var master = useWorker ? await masterInWorker(text, instanceId) : null;
+      if (!master) master = deriveMaster(text, instanceId);
       try {
         return keysFromMaster(master);
       } finally {
