@@ -42,7 +42,8 @@ _PATTERNS = (
     rf"(?:(?:de|du|des|d'|la|le|l')\s*)*[\w'’\-]+(?:\s+(?:de\s+|du\s+)?{_CAP}){{0,3}}",
     # calle Mayor 14 / Avenida Bolívar n.º 23 / Carrera 7 # 45-12
     rf"(?i:{LEFT}(?:{_ES_STREET})\s+)(?:(?:de|del|la|los|las)\s+)*[\w'’.\-]+"
-    rf"(?:\s+{_CAP}){{0,3}},?\s*(?:n\.?\s?[º°o]\.?\s*|#\s*|no\.?\s*)?\d{{1,5}}(?:\s*-\s*\d{{1,4}})?\w?{RIGHT}",
+    rf"(?:\s+{_CAP}){{0,3}},?\s*(?:n\.?\s?[º°o]\.?\s*|#\s*|no\.?\s*)?\d{{1,5}}(?:\s*-\s*\d{{1,4}})?\w?{RIGHT}"
+    rf"(?:,?\s*(?i:piso|dpto\.?|depto\.?|departamento|apto\.?|apartamento|casa|oficina)\s*\w{{1,4}}{RIGHT})*",
     # ул. Ленина, д. 5, кв. 12 / улица Садовая, 3
     rf"(?i:{LEFT}(?:{_RU_STREET}))\s*[\w.\-]+(?:\s+[\w.\-]+){{0,2}}?{_RU_HOUSE}{_RU_UNIT}",
     # شارع الجمهورية رقم 12 / 12 شارع النيل

@@ -108,7 +108,9 @@ class KnownPerson:
         words = _NAME_SEPARATORS.split(self.name.strip())
         given = self.given or (words[0] if len(words) > 1 else "")
         family = self.family or (" ".join(words[1:]) if len(words) > 1 else "")
-        forms = [self.name, given, family, *self.aliases]
+        # Middle names alone too ("Yao" of Koffi Yao Désiré); particles are dropped later.
+        middle = [w for w in words[1:-1] if len(w) >= 3]  # noqa: PLR2004
+        forms = [self.name, given, family, *middle, *self.aliases]
         if family and len(_NAME_SEPARATORS.split(family)) > 1:
             forms.extend(_NAME_SEPARATORS.split(family))  # compound surnames: each part alone
         return tuple(dict.fromkeys(f.strip() for f in forms if f and f.strip()))

@@ -17,16 +17,19 @@ from reviewer.redact.model import Span
 from reviewer.redact.text import CJK_CLASS, LEFT_EDGE, loose_key
 
 _LATIN_CUES = (
-    r"Judge|Justice|Prosecutor|Colonel|Major|Captain"
+    r"Judge|Justice|Prosecutor|Colonel|Major|Captain|Corporal|Private|Brigadier|Constable"
+    r"|Superintendent|Commissioner|Warden|Guard|Soldier|Sheriff"
     r"|Lieutenant|Sergeant|General|Officer|Inspector|Investigator|Detective|Agent"
     r"|Commander|Minister|Governor|Mayor|lawyer|attorney|journalist|activist|defender"
     r"|colleague|brother|sister|wife|husband|son|daughter|mother|father|cousin|nephew|niece"
     r"|uncle|aunt|friend|named|called"
-    r"|Maître|Docteur|Professeur|juge|procureure?|colonel|commandant"
+    r"|Maître|maître|Docteur|Professeur|juge|procureure?|colonel|commandant|caporal|sergent"
+    r"|adjudant|gendarme|brigadier|femme|enfant|voisine?|camarade"
     r"|capitaine|lieutenant|général|officier|inspecteur|commissaire|ministre|gouverneur|maire"
     r"|avocate?|journaliste|militante?|défenseure?|collègue|frère|sœur|soeur|épouse|mari|fils"
     r"|fille|mère|père|cousine?|neveu|nièce|oncle|tante|amie?|nommée?|appelée?|prénommée?"
-    r"|licenciad[oa]|jueza?|fiscal|coronel|capitán|teniente"
+    r"|licenciad[oa]|jueza?|fiscal|coronel|capitán|teniente|cabo|subcomisario|compañer[oa]"
+    r"|mujer|vecin[oa]"
     r"|sargento|oficial|agente|comandante|ministra|gobernador|alcaldesa?|abogad[oa]|periodista"
     r"|activista|defensora?|colega|herman[oa]|espos[oa]|marido|hij[oa]|madre|padre|prim[oa]"
     r"|sobrin[oa]|tí[oa]|amig[oa]|llamad[oa]|comisario"
@@ -38,7 +41,8 @@ _LATIN_TITLES = (
 )
 _CYRILLIC_CUES = (
     r"г-н|г-жа|господин\w*|госпож\w*|следовател\w*|судь[яиейю]|прокурор\w*|полковник\w*"
-    r"|подполковник\w*|начальник\w*"
+    r"|подполковник\w*|начальник\w*|участков\w*|сержант\w*|старшин\w*|прапорщик\w*"
+    r"|ефрейтор\w*|сосед\w*"
     r"|майор\w*|капитан\w*|лейтенант\w*|генерал\w*|офицер\w*|инспектор\w*"
     r"|оперуполномоченн\w*|сотрудник\w*|министр\w*|губернатор\w*|мэр\w*|адвокат\w*"
     r"|журналист\w*|активист\w*|правозащитни\w*|коллег\w*|брат\w*|сестр\w*|жен[аыеу]"
@@ -61,6 +65,7 @@ _NOT_NAMES = frozenset(
 _AR_TITLES = (
     r"السيد|السيدة|الآنسة|الدكتور|الدكتورة|المحامي|المحامية|القاضي|القاضية|المدعي العام"
     r"|العقيد|الرائد|النقيب|الملازم|اللواء|العميد|الضابط|المحقق|الوزير|الصحفي|الصحفية"
+    r"|الرقيب|العريف|الجندي|المقدم|جاره|جارها|صديقه|صديقها"
     r"|الناشط|الناشطة|المدافع|المدافعة|زميله|زميلها|زميلي|زميلتي|شقيقه|شقيقها|شقيقي|شقيقته"
     r"|شقيقتها|أخي|أخيه|أخيها|أخته|أختها|زوجته|زوجها|ابنه|ابنها|ابنته|ابنتها|والده|والدها"
     r"|والدته|والدتها|المدعو|المدعوة|يدعى|تدعى|اسمه|اسمها"
@@ -87,6 +92,7 @@ _ZH_KIN_BEFORE = r"哥哥|弟弟|姐姐|妹妹|侄子|侄女|外甥|外甥女|�
 _ZH_TITLES_BEFORE = (
     r"律师|法官|警官|检察官|记者|教授|活动人士|维权人士|邻居|哥哥|弟弟|姐姐|妹妹"
     r"|妻子|丈夫|儿子|女儿|父亲|母亲|同事|朋友|名叫|叫做|警察|国保人员|国保|官员|干部|侄子|侄女"
+    r"|所长|局长|队长|科长|处长|狱警|邻居"
 )
 _ZH_FUNCTION = "的在被说和与是了于等也都曾已向把给让从对到将及因后前时告称表要问打带警来去"
 
