@@ -22,8 +22,8 @@ from intake.errors import IntakeError, vault_error_status
 from intake.headers import apply_security_headers
 from intake.logging_policy import quiet_request_logs
 from intake.nojs_form import IntakeRequest
-from intake.site import CRYPTO_SCRIPTS
 from intake.services import build_services
+from intake.site import CRYPTO_SCRIPTS
 from vault.errors import VaultError
 
 log = logging.getLogger("haven.intake")

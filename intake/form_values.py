@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from flask_babel import gettext as _
 
 from intake.errors import FormError
-from vault.canonical import utc_day
 from intake.form_schema import (
     FORM_VERSION,
     SECTIONS,
@@ -21,6 +20,7 @@ from intake.form_schema import (
     Section,
     input_name,
 )
+from vault.canonical import utc_day
 
 Values = Mapping[str, list[str]]  # HTML name -> submitted values, in order
 
