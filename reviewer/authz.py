@@ -38,6 +38,7 @@ ACTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
         "download_scrubbed": REVIEWERS,
         "download_raw": REVIEWERS,
         "annotate": REVIEWERS,  # labels, notes
+        "redact": REVIEWERS,  # redaction versions (non-destructive)
         "triage": REVIEWERS,
         "verify": REVIEWERS,  # status, checklist, verification records
         "reply": REVIEWERS,
@@ -72,6 +73,8 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "reports.label": "annotate",
         "reports.note": "annotate",
         "reports.triage": "triage",
+        "reports.redact": "redact",
+        "reports.redact_save": "redact",
         "reports.status": "verify",
         "reports.checklist": "verify",
         "reports.reply": "reply",

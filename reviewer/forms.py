@@ -210,3 +210,12 @@ class AccountForm(FlaskForm):
                                 validators=[DataRequired()])
     password = PasswordField(_l("Initial password (12+ characters)"),
                              validators=[DataRequired(), Length(min=12, max=1024)])
+
+
+class RedactionForm(FlaskForm):
+    base = HiddenField()  # the version this decision starts from (detects concurrent saves)
+    mention = StringField(_l("Add a mention the assistant missed (exact text)"),
+                          validators=[Optional(), Length(max=MAX_LINE)])
+    mention_type = SelectField(_l("Type"), choices=_plain(("PERSON", "ORG", "LOCATION",
+                                                           "PHONE", "EMAIL", "ID", "ADDRESS",
+                                                           "DATE", "HANDLE", "URL")))

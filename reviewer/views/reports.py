@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from reviewer import forms as f
 from reviewer.opening import ReportUnreadable, open_for_review
+from reviewer.report_fields import narrative, risk_flags, triage_defaults
 from reviewer.service import read_records, reviewer_names, write_record
 from reviewer.state import reviewer_state
 from reviewer.web import api, keys
@@ -34,9 +35,14 @@ def show(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
                                reason=exc.reason, message=str(exc)), 422
     names = reviewer_names()
     records = read_records(report_id=str(report_id), names=names)
-    return render_template("report.html", view=view, records=records,
-                           state=report_state(records), names=names,
-                           forms=_forms(view), current=reviewer_state().bundles.current())
+    state = report_state(records)
+    forms = _forms(view)
+    if not records.of("triage"):  # start from the reporter's own answers
+        forms["triage"] = f.TriageForm(data=triage_defaults(view.report.fields))
+    return render_template("report.html", view=view, records=records, state=state,
+                           names=names, forms=forms, narrative=narrative(view.report.fields),
+                           risk_flags=risk_flags(view.report.fields),
+                           current=reviewer_state().bundles.current())
 
 
 def _forms(view) -> dict:  # type: ignore[no-untyped-def]
@@ -106,4 +112,5 @@ def consent(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
 
 
 from reviewer.views import attachments as _attachments  # noqa: E402,F401 - adds routes
+from reviewer.views import redaction as _redaction  # noqa: E402,F401 - adds routes
 from reviewer.views import report_actions as _actions  # noqa: E402,F401 - adds routes
