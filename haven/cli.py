@@ -17,6 +17,7 @@ from haven.errors import HavenError
 COMMAND_MODULES = (
     "init",
     "keys",
+    "accounts",
     "serve",
     "demo",
     "submit",

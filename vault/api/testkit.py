@@ -116,6 +116,14 @@ def _write_keys(directory: Path, root: SigningKey, today: str) -> tuple[SigningK
     return bundle_sk, bundle_cert
 
 
+def _toml(raw: dict[str, Any]) -> str:
+    lines = [f"instance_id = {json.dumps(raw['instance_id'])}"]
+    for section in ("vault", "vault_api"):
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in raw[section].items()]
+    return "\n".join(lines) + "\n"
+
+
 _PEOPLE = (
     ("coord", "coordinator", True, True),
     ("vera", "verifier", True, True),
@@ -127,11 +135,13 @@ _PEOPLE = (
 def build_api_instance(directory: Path, database_url: str, *,
                        api_settings: dict[str, Any] | None = None) -> ApiInstance:
     today = utc_day()
-    config = config_from_mapping({
+    raw = {
         "instance_id": secrets.token_hex(16),
         "vault": {"database_url": database_url},
         "vault_api": {**FAST_SETTINGS, **(api_settings or {})},
-    }, directory)
+    }
+    config = config_from_mapping(raw, directory)
+    (directory / "haven.toml").write_text(_toml(raw))
     root = SigningKey.generate()
     bundle_sk, bundle_cert = _write_keys(directory, root, today)
     migrate(database_url)
