@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
+# The statuses reviewers set (DESIGN.md §5), in words for the reporter, translated.
 STATUS_LABELS = {
-    "new": "Received, not yet reviewed",
-    "triaged": "Read by the verifying team",
-    "under_verification": "Being verified",
-    "verified": "Verified",
-    "release_drafted": "A public record is being prepared",
-    "released": "Published as agreed",
-    "held": "On hold for your safety",
-    "closed": "Closed",
+    "new": _l("Received, not yet reviewed"),
+    "triaged": _l("Read by the verifying team"),
+    "under_verification": _l("Being verified"),
+    "verified": _l("Verified"),
+    "release_drafted": _l("A public record is being prepared"),
+    "released": _l("Published as agreed"),
+    "held": _l("On hold for your safety"),
+    "closed": _l("Closed"),
 }
 
 
@@ -63,7 +66,7 @@ def _text(payload) -> str:
         if isinstance(payload.get(key), str):
             return payload[key]
     if isinstance(payload.get("status"), str):
-        return STATUS_LABELS.get(payload["status"], payload["status"])
+        return str(STATUS_LABELS.get(payload["status"], payload["status"]))
     return ""
 
 
@@ -90,17 +93,19 @@ def chain_position(view, keys) -> tuple[int, bytes]:
 
     if view.next_seq == 1:
         return 1, ZERO_HASH
+    from flask_babel import gettext as _
+
     from intake.errors import IntakeError
 
     if view.head is None:
-        raise IntakeError("The record of your earlier messages is missing; please contact the "
-                          "organisation another way.")
+        raise IntakeError(_("The record of your earlier messages is missing; please contact "
+                            "the organisation another way."))
     try:
         head = json.loads(SealedBox(PrivateKey(keys.reply_sk)).decrypt(view.head))
     except (CryptoError, ValueError) as exc:
-        raise IntakeError("The record of your earlier messages cannot be read.") from exc
+        raise IntakeError(_("The record of your earlier messages cannot be read.")) from exc
     if head.get("seq") != view.next_seq - 1:
-        raise IntakeError("The record of your earlier messages is out of date.")
+        raise IntakeError(_("The record of your earlier messages is out of date."))
     return view.next_seq, bytes.fromhex(head["event_hash"])
 
 

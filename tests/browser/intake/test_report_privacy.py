@@ -112,3 +112,25 @@ def _verified(doc, fingerprint):
     from vault.canonical import utc_day
 
     return verify_bundle(doc, fingerprint, today=utc_day(), min_serial=1)
+
+
+def test_nothing_finer_than_the_day_is_stored(browser, intake_site, tmp_path):
+    """No time-of-day column in the vault tables the intake writes; files dated at 00:00 UTC."""
+    base_url, instance = intake_site
+    context = browser.new_context()
+    fill_and_send(context.new_page(), base_url, tmp_path)
+    context.close()
+    engine = sa.create_engine(instance.config.database_url)
+    inspector = sa.inspect(engine)
+    for table in ("reports", "stanzas", "blobs", "events", "upload_sessions"):
+        for column in inspector.get_columns(table):
+            assert not isinstance(column["type"], (sa.DateTime, sa.Time)), (table, column)
+    with engine.connect() as conn:
+        for table, column in (("reports", "day"), ("blobs", "day")):
+            for (value,) in conn.execute(sa.text(f"SELECT {column} FROM {table}")):  # noqa: S608
+                assert len(str(value)) == len("2026-01-01")
+    engine.dispose()
+    stored = [p for p in instance.config.blob_dir.rglob("*") if p.is_file()]
+    assert stored
+    for path in stored:
+        assert int(path.stat().st_mtime) % 86400 == 0, path
