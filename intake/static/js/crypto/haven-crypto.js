@@ -68,6 +68,9 @@
         var loaded = await root.HavenSodiumLoader.load();
         sodium = loaded.sodium;
         backend = loaded.backend;
+        // Every part is registered: nothing may replace a function from here on.
+        Object.freeze(api._);
+        Object.freeze(api);
         return { backend: backend };
       })();
       readying.catch(function () { readying = null; });
