@@ -86,8 +86,10 @@ def test_canonical_json_refuses_what_json_cannot_hold(page):
         () => HavenCrypto.canonicalJson({x: undefined}),
         () => HavenCrypto.canonicalJson({"\\u00e9": 1, "e\\u0301": 2}),
         () => HavenCrypto.canonicalJson(new Date(0)),
+        () => HavenCrypto.canonicalJson({n: 2 ** 60}),
+        () => HavenCrypto.canonicalJson([-(2 ** 53)]),
     ].map(f => { try { f(); return "accepted"; } catch (e) { return e.code; } })""")
-    assert codes == ["fields_malformed"] * 6
+    assert codes == ["fields_malformed"] * 8
 
 
 def test_padding_and_padme_match_python(page):

@@ -8,7 +8,8 @@
  * JCS rules: numbers as ES2015 Number.prototype.toString (what JSON.stringify writes; -0 is
  * "0"); strings escaped as JSON.stringify does (\b \f \n \r \t \" \\, other controls as
  * lowercase \u00xx, everything else literal); object members sorted by UTF-16 code units.
- * Only JSON values are accepted: no undefined, functions, NaN, Infinity, lone surrogates.
+ * Only JSON values are accepted: no undefined, functions, NaN, Infinity, lone surrogates,
+ * integers beyond ±(2^53 − 1) (I-JSON).
  */
 (function (root) {
   "use strict";
@@ -32,6 +33,11 @@
         return value ? "true" : "false";
       case "number":
         if (!isFinite(value)) _.fail("fields_malformed", "NaN and Infinity are not JSON");
+        // Written without exponent, such a number reads back as an integer beyond 2^53,
+        // which RFC 8785 (and Python's opener) refuse: refuse it here too.
+        if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
+          _.fail("fields_malformed", "integers beyond ±(2^53 − 1) cannot be encoded exactly");
+        }
         return JSON.stringify(value);
       case "string":
         return jsonString(value);
