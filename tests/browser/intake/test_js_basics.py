@@ -35,7 +35,9 @@ def _harness():
 harness = _harness()
 pytestmark = pytest.mark.browser
 
-NUMBERS = [0, -0.0, 1, -1, 0.1, 0.2 + 0.1, 1e21, 1e20, 1e-6, 1e-7, 123456789.123, 5e-324,
+# 1e20 is left out on purpose: written "100000000000000000000" it reads back as an integer
+# beyond 2^53, which the browser refuses to encode (see the refusal test below).
+NUMBERS = [0, -0.0, 1, -1, 0.1, 0.2 + 0.1, 1e21, 1e22, 1e-6, 1e-7, 123456789.123, 5e-324,
            1.7976931348623157e308, 2**53 - 1, -(2**31), 1 / 3, 100.0, 4.5e15, 9.999e-5]
 STRINGS = ["", "plain", "é", "e\u0301", "\u212b", "tab\tnew\nline", "\u0000\u001f\u007f",
            'quote " back \\ slash', "\u2028\u2029", "😀 emoji", "\ufb01", "ﬀ", "日本語",
