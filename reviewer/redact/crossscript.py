@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from reviewer.redact.inflection import (
     arabic_core,
@@ -54,6 +55,16 @@ def _skeletons_meet(first: str, second: str) -> bool:
 
 
 def _token_skeletons(token: Token) -> dict[str, int]:
+    return dict(_skeletons_at(token.text, token.script, token.start))
+
+
+@lru_cache(maxsize=16384)
+def _skeletons_at(text: str, script: str, start: int) -> tuple[tuple[str, int], ...]:
+    token = Token(start, start + len(text), text, script)
+    return tuple(_compute_token_skeletons(token).items())
+
+
+def _compute_token_skeletons(token: Token) -> dict[str, int]:
     """Skeleton → start offset of the name in the token, every prefix reading tried."""
     if token.script != "arabic":
         bare = _strip_latin_article(token.text)
@@ -119,18 +130,28 @@ def _word_spans(token: Token, words: list[tuple[str, str]], target: Target) -> I
             return
 
 
-def _keys_meet(token: Token, word: str, word_script: str) -> bool:
-    if token.script == "cyrillic":
-        token_keys = {loose_key(stem) for stem in russian_stems_of(fold(token.text))}
-    else:
-        token_keys = {loose_key(token.text)}
-    word_keys = {loose_key(word)}
+@lru_cache(maxsize=16384)
+def _keys_of_token(text: str, script: str) -> frozenset[str]:
+    if script == "cyrillic":
+        return frozenset(loose_key(stem) for stem in russian_stems_of(fold(text)))
+    return frozenset({loose_key(text)})
+
+
+@lru_cache(maxsize=4096)
+def _keys_of_word(word: str, word_script: str, text_script: str) -> frozenset[str]:
+    keys = {loose_key(word)}
     if word_script == "cyrillic":
-        word_keys |= {loose_key(stem) for stem in russian_stems_of(fold(word))}
-    elif token.script == "cyrillic":
+        keys |= {loose_key(stem) for stem in russian_stems_of(fold(word))}
+    elif text_script == "cyrillic":
         stripped = loose_key(word).rstrip("aeiou")
         if len(stripped) >= _MIN_KEY:
-            word_keys.add(stripped)
+            keys.add(stripped)
+    return frozenset(keys)
+
+
+def _keys_meet(token: Token, word: str, word_script: str) -> bool:
+    token_keys = _keys_of_token(token.text, token.script)
+    word_keys = _keys_of_word(word, word_script, token.script)
     if {k for k in token_keys & word_keys if len(k) >= _MIN_KEY}:
         return True
     # Transliterations differ by a letter (Mammadova ~ Мамедова): tolerate one edit in

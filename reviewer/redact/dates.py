@@ -31,14 +31,14 @@ _MONTHS = {
     "|تشرين الأول|تشرين الثاني|كانون الأول",
 }
 _ALL_MONTHS = "|".join(_MONTHS.values())
-_YEAR = r"(?:1[89]|20)\d\d"
+_YEAR = r"(?:1[89]|20|١[89]|٢٠)\d\d"
 _YEAR_TAIL = rf"(?:,?\s+(?:de\s+|del\s+)?{_YEAR}(?:\s*(?:года|год|г\.|م))?)"
 _DAY = r"(?:[0-3]?\d)(?:er|st|nd|rd|th|º|°|-?е|-?го)?"
 _CJK_NUM = r"[0-9０-９〇零一二三四五六七八九十]"
 
 # Each pattern: (regex, precision); word edges that let CJK touch the date.
 _PATTERNS = (
-    (rf"{_DAY}\s+(?:de\s+)?(?:{_ALL_MONTHS})\.?{_YEAR_TAIL}?", "day"),
+    (rf"{_DAY}\s+(?:de\s+|of\s+)?(?:{_ALL_MONTHS})\.?{_YEAR_TAIL}?", "day"),
     (rf"(?:{_ALL_MONTHS})\.?\s+{_DAY}{_YEAR_TAIL}?", "day"),
     (r"(?:[0-3]?\d)[./\-](?:[01]?\d)[./\-](?:\d{4}|\d\d)", "day"),
     (r"\d{4}[./\-](?:[01]?\d)[./\-](?:[0-3]?\d)", "day"),
@@ -69,7 +69,7 @@ def find_dates(text: str, lang: str, *, allow_coarse_dates: bool) -> list[Span]:
         for match in pattern.finditer(text):
             if _plausible(match.group(), precision):
                 found.setdefault(match.span(), precision)
-    for start, end, precision in _dateparser_candidates(text, lang):
+    for start, end, precision in _dateparser_candidates(text, lang, list(found)):
         found.setdefault((start, end), precision)
     spans = []
     for (start, end), precision in found.items():
@@ -100,23 +100,44 @@ def languages_in(text: str, lang: str) -> list[str]:
     return list(dict.fromkeys(langs))
 
 
-def _dateparser_candidates(text: str, lang: str) -> list[tuple[int, int, str]]:
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
+
+
+def _dateparser_candidates(
+    text: str, lang: str, covered: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """dateparser's search, sentence by sentence, only where a date may still hide.
+
+    A hit without a month name, 年/月 or a day-month-year shape is refused anyway, so only
+    sentences with such a shape outside the dates already found are searched: dateparser is
+    slow, and a long narrative must stay quick to review.
+    """
+    candidates = []
+    for sentence in _SENTENCE.finditer(text):
+        shapes = [m.span() for m in _DATE_SHAPE.finditer(text, *sentence.span())]
+        if all(any(a <= s and e <= b for a, b in covered) for s, e in shapes):
+            continue
+        for language in languages_in(sentence.group(), lang):
+            candidates += _search(text, sentence.start(), sentence.end(), language)
+    return candidates
+
+
+def _search(text: str, begin: int, end: int, language: str) -> list[tuple[int, int, str]]:
     from dateparser.search import search_dates
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = search_dates(text[begin:end], languages=[language], settings=_SEARCH_SETTINGS)
     candidates = []
-    for language in languages_in(text, lang):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = search_dates(text, languages=[language], settings=_SEARCH_SETTINGS) or []
-        cursor = 0
-        for surface, _ in found:
-            start = text.find(surface, cursor)
-            if start < 0:
-                continue
-            cursor = start + len(surface)
-            trimmed = _trim_to_date(text, start, cursor, language)
-            if trimmed is not None:
-                candidates.append(trimmed)
+    cursor = begin
+    for surface, _ in found or []:
+        start = text.find(surface, cursor, end)
+        if start < 0:
+            continue
+        cursor = start + len(surface)
+        trimmed = _trim_to_date(text, start, cursor, language)
+        if trimmed is not None:
+            candidates.append(trimmed)
     return candidates
 
 
@@ -143,7 +164,11 @@ def _trim_to_date(text: str, start: int, end: int, language: str) -> tuple[int, 
     surface = text[surface_start:surface_end]
     if not re.search(r"\d", surface) or not _DATE_SHAPE.search(surface):
         return None  # "6 h 30", "3 years": dateparser reads times and durations too
+    while surface and surface[0] in "年月日":
+        surface, surface_start = surface[1:], surface_start + 1
     precision = _precision(surface, language)
+    if precision == "month" and not re.search(r"\d{4}", surface):
+        return None  # "every year in May": a month without its year points at no one
     return None if precision not in {"day", "month"} else (surface_start, surface_end, precision)
 
 

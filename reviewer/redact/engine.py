@@ -213,7 +213,7 @@ def _other_mentions(text: str, persons: list[Span]) -> list[Span]:
     if not persons:
         return []
     owners = {entity_key("PERSON", text[s.start : s.end]): s.entity_key for s in persons}
-    names = tuple(KnownPerson(name=text[s.start : s.end]) for s in persons)
+    names = tuple(dict.fromkeys(KnownPerson(name=text[s.start : s.end]) for s in persons))
     return [
         Span(s.start, s.end, "PERSON", "heuristic", 0.55, owners.get(s.entity_key, s.entity_key))
         for s in find_known_names(text, KnownIdentifiers(persons=names))

@@ -8,6 +8,8 @@ article to the word (وأحمد، لأحمد، بالحسيني، للحسيني
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Folded (й → и) case endings of Russian nouns, adjectives and surnames, longest first.
 RUSSIAN_ENDINGS = tuple(
     sorted(
@@ -47,13 +49,14 @@ def is_russian_ending(rest: str) -> bool:
     return rest == "" or rest in RUSSIAN_ENDINGS
 
 
-def russian_stems_of(folded_word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def russian_stems_of(folded_word: str) -> frozenset[str]:
     """Every stem a folded Cyrillic word may have once a case ending is removed."""
     stems = {folded_word}
     for ending in RUSSIAN_ENDINGS:
         if folded_word.endswith(ending) and len(folded_word) - len(ending) >= 3:  # noqa: PLR2004
             stems.add(folded_word[: -len(ending)])
-    return stems
+    return frozenset(stems)
 
 
 def arabic_core(folded_word: str) -> str:

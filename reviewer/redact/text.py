@@ -77,6 +77,7 @@ def ascii_char(char: str) -> str:
     return anyascii(folded).lower() if folded else ""
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     return "".join(fold_char(c) for c in text)
 
@@ -178,6 +179,7 @@ def dominant_script(text: str) -> str:
 _LOOSE_RULES = (("kh", "h"), ("ph", "f"), ("x", "ks"), ("j", "i"), ("y", "i"), ("w", "v"))
 
 
+@lru_cache(maxsize=65536)
 def loose_key(word: str) -> str:
     """A transliteration-tolerant key: Мария, Mariya and Maria all give ``maria``."""
     key = "".join(c for c in fold_ascii(word) if c.isalpha())
@@ -192,6 +194,7 @@ _SKELETON_RULES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def consonant_skeleton(word: str) -> str:
     """Consonants only: how Arabic script (mostly unvowelled) meets Latin transliterations
     (Ahmed ~ أحمد → ``hmd``, Riyadh ~ الرياض → ``rd``)."""
