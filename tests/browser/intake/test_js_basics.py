@@ -190,6 +190,23 @@ def test_receipt_keys_from_the_worker_equal_python(page):
     assert refused == "receipt_invalid"
 
 
+def test_without_wasm_receipt_keys_come_from_the_worker_by_default(browser, live_server):
+    receipt = "1 join fiction walnut mercy beef depth blossom salmon"
+    instance_id = "00112233445566778899aabbccddeeff"
+    with live_server(harness.create_app()) as base_url:
+        context, page, backend = harness.open_harness(browser, base_url, no_wasm=True)
+        assert backend == "js"
+        page.set_default_timeout(120_000)
+        got = page.evaluate("""async ([receipt, instanceId]) => {
+            const keys = await HavenCrypto.deriveReceiptKeys(receipt, instanceId);
+            const worker = performance.getEntriesByType("resource").map(e => e.name)
+                .filter(n => n.endsWith("/receipt-worker.js")).length;
+            return [keys.lookupIdB64, worker];
+        }""", [receipt, instance_id])
+        context.close()
+    assert got == [b64encode(derive_receipt_keys(receipt, instance_id).lookup_id), 1]
+
+
 def _leading_zero_bits(digest: bytes) -> int:
     value = int.from_bytes(digest, "big")
     return len(digest) * 8 - value.bit_length()

@@ -11,9 +11,10 @@
  *       pair and Ed25519 signing pair from crypto_kdf_derive_from_key contexts
  *       hv-lookp / hv-reply / hv-signk.  Only lookupId leaves the browser.
  *
- * Argon2id runs one at a time in this page (S4: bounded concurrent runs); with
- * {worker: true} it runs in receipt-worker.js so the page stays responsive (falls back to
- * the page's thread where a worker cannot start).
+ * Argon2id runs one at a time in this page (S4: bounded concurrent runs). It runs in
+ * receipt-worker.js, so the page stays responsive, when {worker: true} is given and by
+ * default where libsodium has no wasm; {worker: false} keeps it on the page's thread. Where
+ * a worker cannot start it falls back to the page's thread.
  */
 (function (root) {
   "use strict";
@@ -186,7 +187,10 @@
   }
 
   function deriveReceiptKeys(text, instanceId, options) {
-    var useWorker = !!(options && options.worker) && typeof root.Worker === "function" && workerUrl;
+    // Default: a worker only where libsodium runs without wasm (seconds to tens of seconds);
+    // with wasm argon2id takes a tenth of a second and the worker would cost a download.
+    var wanted = options && options.worker !== undefined ? !!options.worker : HC.backend() === "js";
+    var useWorker = wanted && typeof root.Worker === "function" && !!workerUrl;
     try {
       normaliseReceipt(text); // refuse a bad receipt before queueing anything
     } catch (e) {
