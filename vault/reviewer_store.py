@@ -388,17 +388,10 @@ def offboard(session: Session, account_id: str, *, day: dt.date | None = None
         deleted += store.revoke_key_everywhere(session, key.key_id)
         was_published = was_published or key.state == "active"
         if key.state != "retired":
-            key.state = "retired"
-            key.retired_day = today
+            key.state, key.retired_day = "retired", today
             retired.append(key.key_id)
-        key.wrapped_secret_key = None
-        key.kdf_salt = None
-    row.totp_secret = None
-    row.totp_last_step = None
-    row.password_hash = UNUSABLE_PASSWORD_HASH
-    row.on_duty = False
-    row.state = "offboarded"
-    row.failed_logins = 0
-    row.locked_until = None
+        key.wrapped_secret_key, key.kdf_salt = None, None
+    row.totp_secret, row.totp_last_step, row.password_hash = None, None, UNUSABLE_PASSWORD_HASH
+    row.on_duty, row.state, row.failed_logins, row.locked_until = False, "offboarded", 0, None
     session.flush()
     return OffboardResult(_view(session, row), tuple(retired), deleted, was_published)
