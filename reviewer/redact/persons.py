@@ -59,8 +59,19 @@ _NOT_NAMES = frozenset(
         "Their", "This", "That", "Le", "La", "Les", "Il", "Elle", "Ils", "Un", "Une", "En",
         "Dans", "Au", "Aux", "El", "Los", "Las", "Lo", "Él", "Ella", "Una", "Он", "Она", "Они",
         "В", "На", "По", "Его", "Ее", "Её", "Их", "Это", "United", "Nations", "Human",
-        "Rights", "Council", "Committee", "Office",
+        "Rights", "Council", "Committee", "Office", "State", "Court", "Ministry", "Police",
+        "Army", "Security", "Federal", "National", "Supreme", "Military", "Republic", "État",
+        "Cour", "Tribunal", "Ministère", "Conseil", "Comité", "Gendarmerie", "Armée", "Sûreté",
+        "Estado", "Corte", "Juzgado", "Ministerio", "Consejo", "Fiscalía", "Policía", "Penal",
+        "Supremo", "Constitucional", "Nacional", "República", "Militar", "Ejército",
     }
+)
+# "the General Prosecutor", "fiscal General": a title word is never the name after a title.
+_TITLE_WORD = re.compile(rf"(?i:{_LATIN_CUES}|{_LATIN_TITLES})\.?$")
+# Lower-case institution nouns after a capitalised adjective: "адвокат Московской коллегии".
+_CYRILLIC_INSTITUTION_AFTER = re.compile(
+    r"\s+(?:коллеги|суд|управлени|отдел|район|област|палат|прокуратур|комитет|министерств"
+    r"|департамент|служб|полиц|колони)"
 )
 _AR_TITLES = (
     r"السيد|السيدة|الآنسة|الدكتور|الدكتورة|المحامي|المحامية|القاضي|القاضية|المدعي العام"
@@ -139,9 +150,13 @@ def find_persons(text: str) -> list[Span]:
             group = "name" if "name" in pattern.groupindex else 0
             start, end = match.span(group)
             if name == "arabic":
-                end = _arabic_name_end(text, start, end)
+                # A given name follows a title; a word with the article is a noun or an
+                # adjective ("القاضي الطلب", "الضابط المسؤول").
+                end = start if text.startswith("ال", start) else _arabic_name_end(text, start, end)
             elif name in {"latin", "cyrillic"}:
                 start, end = _trim_latin(text, start, end)
+                if name == "cyrillic" and _CYRILLIC_INSTITUTION_AFTER.match(text, end):
+                    end = start
             if end > start:
                 key = "PERSON:" + (loose_key(text[start:end]) or text[start:end])
                 spans.append(Span(start, end, "PERSON", "heuristic", 0.6, key))
@@ -160,6 +175,8 @@ def _trim_latin(text: str, start: int, end: int) -> tuple[int, int]:
     if _CYRILLIC_INSTITUTIONS.match(text, start):
         return start, start
     words = list(re.finditer(r"\S+", text[start:end]))
+    if words and _TITLE_WORD.match(words[0].group()):
+        return start, start
     if words and words[0].group().strip(".,") in _NOT_NAMES:
         return start, start  # "my colleague The Times": an article starts a title, not a name
     while words and (words[-1].group().strip(".,") in _NOT_NAMES or re.fullmatch(

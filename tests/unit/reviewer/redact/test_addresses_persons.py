@@ -72,3 +72,18 @@ def test_a_title_before_a_known_person_keeps_the_known_entity() -> None:
 def test_capitalised_words_after_cues_that_are_not_names() -> None:
     text = "His brother. In 2023 the Human Rights Council met; my colleague The Times wrote."
     assert _found(text, "en", "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The Minister of Interior and the General Prosecutor refused; Article 9 applies."),
+        ("fr", "L'avocat Général des armées a refusé; le juge Tribunal n'existe pas."),
+        ("es", "El fiscal General de la República y el juez Penal de Garantías no contestaron."),
+        ("ru", "Адвокат Московской коллегии и сотрудник Министерства внутренних дел отказали."),
+        ("ar", "رفض القاضي الطلب. الضابط المسؤول عن التحقيق رفض."),
+        ("zh", "律师说会见被拒绝。警察表示不知情。法官宣布休庭。"),
+    ],
+)
+def test_institutions_and_nouns_after_titles_are_not_persons(lang: str, text: str) -> None:
+    assert _found(text, lang, "PERSON") == []
