@@ -94,7 +94,9 @@ def test_no_site_writes_an_access_log_and_the_intake_error_log_is_crit_only():
     common = (DEPLOY / "nginx/intake-common.conf").read_text()
     assert "access_log off;" in common
     assert re.search(r"error_log \S+ crit;", common)
-    assert "proxy_request_buffering off;" in common  # the no-JS path (S9)
+    sealer = (DEPLOY / "nginx/intake-sealer-proxy.conf").read_text()
+    assert "location = /report/nojs" in common  # the no-JS path goes to the sealer (S9)
+    assert "proxy_request_buffering off;" in sealer
 
 
 def test_tor_accepts_the_onion_services(tmp_path: Path):

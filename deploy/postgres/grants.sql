@@ -1,0 +1,89 @@
+-- Haven: table privileges in the vault database (step 2 of 2; see roles.sql).
+--
+-- Run as a superuser (or the owner role), connected to the vault database, after the first
+-- migration and again after every upgrade that adds a table:
+--   psql -v ON_ERROR_STOP=1 -d haven_vault -f deploy/postgres/grants.sql
+-- It first takes every privilege away from the app roles, then grants exactly what each app's
+-- code uses, so re-running it never leaves a stale grant behind.
+
+\if :{?owner_role} \else \set owner_role haven_owner \endif
+\if :{?intake_role} \else \set intake_role haven_intake \endif
+\if :{?vault_api_role} \else \set vault_api_role haven_vault_api \endif
+
+BEGIN;
+
+-- Only the owner creates objects; the apps may only use the schema.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SELECT format('GRANT USAGE ON SCHEMA public TO %I, %I', :'intake_role', :'vault_api_role')
+\gexec
+SELECT format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, %I, %I',
+              :'intake_role', :'vault_api_role')
+\gexec
+SELECT format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, %I, %I',
+              :'intake_role', :'vault_api_role')
+\gexec
+-- nextval() on the id sequences of the tables each app inserts into.
+SELECT format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I, %I',
+              :'intake_role', :'vault_api_role')
+\gexec
+
+-- ---- the intake: insert ciphertext; read a report only to answer its receipt holder ----
+-- Every app checks the schema revision before it serves.
+SELECT format('GRANT SELECT ON alembic_version TO %I, %I', :'intake_role', :'vault_api_role')
+\gexec
+-- A new report, and a withdrawal by its reporter (state, last change day) — nothing else
+-- of a stored report can be changed, and no report can be deleted.
+SELECT format('GRANT SELECT, INSERT ON reports TO %I', :'intake_role')
+\gexec
+SELECT format('GRANT UPDATE (state, last_change_day) ON reports TO %I', :'intake_role')
+\gexec
+-- Stanzas are written with the report; the intake never reads a sealed key back (it can
+-- count a report's readers to tell the reporter, S14).
+SELECT format('GRANT INSERT ON stanzas TO %I', :'intake_role')
+\gexec
+SELECT format('GRANT SELECT (id, report_id, key_id) ON stanzas TO %I', :'intake_role')
+\gexec
+-- Attachments: resumable uploads, their blob rows, attaching them to the new report.
+SELECT format('GRANT SELECT, INSERT ON blobs TO %I', :'intake_role')
+\gexec
+SELECT format('GRANT UPDATE (report_id, state) ON blobs TO %I', :'intake_role')
+\gexec
+SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON upload_sessions TO %I', :'intake_role')
+\gexec
+-- Reporter events in, reviewer replies out (both sealed).
+SELECT format('GRANT SELECT, INSERT ON events TO %I', :'intake_role')
+\gexec
+-- Blob bytes in the database blob store (vault.blobs_pg), when it is used.
+SELECT format('GRANT SELECT, INSERT ON blob_store_objects, blob_store_chunks TO %I',
+              :'intake_role')
+\gexec
+
+-- ---- the vault API: ciphertext out, reviewer records and access grants in ----
+SELECT format('GRANT SELECT ON reports, blobs, bundles, purge_log, events, blob_store_objects, blob_store_chunks TO %I',
+              :'vault_api_role')
+\gexec
+-- The reporter-visible status (sealed) and withdrawal; never the envelope, day or lookup.
+SELECT format('GRANT UPDATE (state, status_sealed, status_epoch, last_change_day) ON reports TO %I',
+              :'vault_api_role')
+\gexec
+-- Access grants: re-seal on assignment, revoke by deleting the stanza (S14, S6).
+SELECT format('GRANT SELECT, INSERT, DELETE ON stanzas TO %I', :'vault_api_role')
+\gexec
+SELECT format('GRANT UPDATE (sealed_key, epoch) ON stanzas TO %I', :'vault_api_role')
+\gexec
+-- Replies to reporters, deleted some days after they were fetched (S6).
+SELECT format('GRANT INSERT, DELETE ON events TO %I', :'vault_api_role')
+\gexec
+SELECT format('GRANT INSERT ON bundles TO %I', :'vault_api_role')
+\gexec
+-- The audit log is append-only for every app: no UPDATE, no DELETE, no TRUNCATE (S17).
+SELECT format('GRANT SELECT, INSERT ON audit_entries, audit_heads TO %I', :'vault_api_role')
+\gexec
+-- Reviewer accounts, sessions and reviewer records.
+SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I',
+              'accounts, reviewer_keys, recovery_codes, api_tokens, assignments, '
+              'reviewer_records, record_recipients, decrypt_opens, alerts',
+              :'vault_api_role')
+\gexec
+
+COMMIT;
