@@ -157,7 +157,9 @@ class RvDriver:
 
 @pytest.fixture
 def rv(tmp_path, database_url, live_server):
-    instance = build_api_instance(tmp_path / "instance", database_url)
+    directory = tmp_path / "instance"
+    directory.mkdir()
+    instance = build_api_instance(directory, database_url)
     keys_dir = instance.config.keys_dir
     (keys_dir / "session-secret.key").write_text(secrets.token_hex(32))
     with live_server(create_api_app(instance.config)) as api_url:
