@@ -57,38 +57,40 @@ def _rows(rng: random.Random, count: int):
             "detained": data["detained"],
             "surveillance": bool(set(data["acts"]) & SURVEILLANCE_ACTS),
             "restrictive_law": "restrictive_law" in data["acts"],
-            "narrative": data["narrative"], "last_activity": max(months),
-            "search_document": document, "search_rowid": n + 1,
+            "last_activity": max(months), "search_rowid": n + 1,
         }
+        body = {"record_id": record_id, "package_json": "{}", "search_document": document}
         terms = [{"record_id": record_id, "vocabulary": v, "term": t}
                  for v in MULTI_VALUED for t in data[v]]
-        yield record, terms
+        yield record, body, terms
 
 
 def load(engine: sa.Engine, count: int, seed: int = 2023) -> None:
-    from casebase.models import Record, RecordTerm
+    from casebase.models import Record, RecordDocument, RecordTerm
 
     rng = random.Random(seed)
     sqlite = engine.dialect.name == "sqlite"
     batch: list = []
     with engine.begin() as conn:
-        for record, terms in _rows(rng, count):
-            batch.append((record, terms))
+        for row in _rows(rng, count):
+            batch.append(row)
             if len(batch) == 2000:  # noqa: PLR2004
-                _flush(conn, batch, Record, RecordTerm, sqlite)
+                _flush(conn, batch, (Record, RecordDocument, RecordTerm), sqlite)
                 batch = []
         if batch:
-            _flush(conn, batch, Record, RecordTerm, sqlite)
+            _flush(conn, batch, (Record, RecordDocument, RecordTerm), sqlite)
     with engine.begin() as conn:
         conn.execute(sa.text("ANALYZE"))
 
 
-def _flush(conn, batch, record_model, term_model, sqlite: bool) -> None:  # type: ignore[no-untyped-def]
-    conn.execute(sa.insert(record_model), [r for r, _ in batch])
-    conn.execute(sa.insert(term_model), [t for _, terms in batch for t in terms])
+def _flush(conn, batch, models, sqlite: bool) -> None:  # type: ignore[no-untyped-def]
+    record_model, document_model, term_model = models
+    conn.execute(sa.insert(record_model), [r for r, _, _ in batch])
+    conn.execute(sa.insert(document_model), [d for _, d, _ in batch])
+    conn.execute(sa.insert(term_model), [t for _, _, terms in batch for t in terms])
     if sqlite:
         conn.execute(sa.text("INSERT INTO records_fts(rowid, document) VALUES (:r, :d)"),
-                     [{"r": r["search_rowid"], "d": r["search_document"]} for r, _ in batch])
+                     [{"r": r["search_rowid"], "d": d["search_document"]} for r, d, _ in batch])
 
 
 def _workload(rng: random.Random) -> list[MultiDict]:

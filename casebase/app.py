@@ -67,6 +67,9 @@ def _register(app: Flask, csrf: CSRFProtect) -> None:
     app.register_blueprint(public)
     app.register_blueprint(partner)
     app.register_blueprint(api)
+    from casebase.anonymity import register_anonymity  # the release gate's k query (S18)
+
+    register_anonymity(app, csrf)
     app.before_request(auth.load_reader)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

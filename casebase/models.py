@@ -64,7 +64,6 @@ class Record(Base):
     release_pk: Mapped[str] = mapped_column(String(43))
     trust_anchor: Mapped[str] = mapped_column(String(43))  # the trust entry that accepted it
     package_sha256: Mapped[str] = mapped_column(String(64))
-    package_json: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(160))
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -82,9 +81,7 @@ class Record(Base):
     detained: Mapped[bool] = mapped_column(Boolean)
     surveillance: Mapped[bool] = mapped_column(Boolean)
     restrictive_law: Mapped[bool] = mapped_column(Boolean)
-    narrative: Mapped[str] = mapped_column(Text)
     last_activity: Mapped[str] = mapped_column(String(7))  # YYYY-MM of the latest event
-    search_document: Mapped[str] = mapped_column(Text)
     # SQLite only: the rowid of the record's row in the FTS5 table (a real column, so a
     # VACUUM that renumbers implicit rowids cannot break the link).
     search_rowid: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
@@ -93,6 +90,18 @@ class Record(Base):
         Index("ix_records_visible", "tier", "state", "publish_after"),
         Index("ix_records_newest", "year", "record_id"),
     )
+
+
+class RecordDocument(Base):
+    """The long texts of a record, kept apart so that the rows filters and counts scan
+    stay narrow: the signed package as ingested and the full-text document."""
+
+    __tablename__ = "record_documents"
+    record_id: Mapped[str] = mapped_column(
+        ForeignKey("records.record_id", ondelete="CASCADE"), primary_key=True
+    )
+    package_json: Mapped[str] = mapped_column(Text)
+    search_document: Mapped[str] = mapped_column(Text)
 
 
 class RecordTerm(Base):

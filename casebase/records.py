@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casebase.countries import COUNTRY_REGION, country_name
 from casebase.db import index_record, unindex_record
-from casebase.models import FollowUp, Record, RecordTerm
+from casebase.models import FollowUp, Record, RecordDocument, RecordTerm
 from haven.taxonomy import load_taxonomy
 
 MULTI_VALUED = ("acts", "perpetrators", "mechanisms")
@@ -35,9 +35,9 @@ def store_release(
     record.state, record.publish_after, record.ingested_on = state, publish_after, today
     record.issued_at, record.release_pk = body["issued_at"], body["release_pk"]
     record.trust_anchor = anchor
-    record.package_sha256, record.package_json = sha, package_json
+    record.package_sha256 = sha
     for column in ("kind", "title", "country", "year", "engagement", "verification", "outcome",
-                   "anonymity_requested", "named", "detained", "narrative"):
+                   "anonymity_requested", "named", "detained"):
         setattr(record, column, data[column])
     record.name = data.get("name")
     record.year_to, record.gender, record.role = (
@@ -46,9 +46,12 @@ def store_release(
     record.surveillance = bool(acts & SURVEILLANCE_ACTS)
     record.restrictive_law = "restrictive_law" in acts
     record.last_activity = record.last_activity or f"{data['year']}-01"
-    record.search_document = record.search_document or ""
     session.add(record)
     session.flush()
+    document = session.get(RecordDocument, record.record_id) or RecordDocument(
+        record_id=record.record_id, search_document="")
+    document.package_json = package_json
+    session.add(document)
     session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record.record_id))
     for vocabulary in MULTI_VALUED:
         for term in data[vocabulary]:
@@ -76,14 +79,14 @@ def refresh_derived(session: Session, record: Record) -> None:
     )
     months = [month_of(e.date) for e in events] + [f"{record.year_to or record.year}-01"]
     record.last_activity = max(months)
-    record.search_document = search_document(record, events)
-    index_record(session, record)
+    document = session.get(RecordDocument, record.record_id)
+    document.search_document = search_document(record, _package_record(session, record), events)
+    index_record(session, record, document.search_document)
 
 
-def search_document(record: Record, events: list[FollowUp]) -> str:
+def search_document(record: Record, data: dict[str, Any], events: list[FollowUp]) -> str:
     taxonomy = load_taxonomy()
-    data = _package_record(record)
-    parts = [record.title, record.name or "", record.narrative, country_name(record.country)]
+    parts = [record.title, record.name or "", data["narrative"], country_name(record.country)]
     parts += [taxonomy.label(v, t) for v in MULTI_VALUED for t in data.get(v, [])]
     parts += list(data.get("un_actors", []))
     parts += [e.note for e in events if e.note]
@@ -95,16 +98,18 @@ def delete_record(session: Session, record_id: str) -> None:
     unindex_record(session, existing.search_rowid if existing is not None else None)
     session.execute(sa.delete(FollowUp).where(FollowUp.record_id == record_id))
     session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record_id))
+    session.execute(sa.delete(RecordDocument).where(RecordDocument.record_id == record_id))
     session.execute(sa.delete(Record).where(Record.record_id == record_id))
 
 
-def _package_record(record: Record) -> dict[str, Any]:
-    return json.loads(record.package_json)["package"]["record"]
+def _package_record(session: Session, record: Record) -> dict[str, Any]:
+    document = session.get(RecordDocument, record.record_id)
+    return json.loads(document.package_json)["package"]["record"]
 
 
 def record_view(session: Session, record: Record) -> dict[str, Any]:
     """The record as readers and the API see it (no signatures, no internal state)."""
-    data = _package_record(record)
+    data = _package_record(session, record)
     events = session.scalars(
         sa.select(FollowUp).where(FollowUp.record_id == record.record_id)
         .order_by(FollowUp.date, FollowUp.id)
@@ -133,7 +138,7 @@ def record_view(session: Session, record: Record) -> dict[str, Any]:
         "detained": record.detained,
         "surveillance": record.surveillance,
         "restrictive_law": record.restrictive_law,
-        "narrative": record.narrative,
+        "narrative": data["narrative"],
         "un_actors": data.get("un_actors", []),
         "follow_up": [
             {"date": e.date, "event": e.event, "stance": e.stance, "note": e.note,

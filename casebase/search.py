@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from casebase.countries import COUNTRY_CODES
 from casebase.db import is_sqlite
 from casebase.errors import BadQuery
-from casebase.models import Record, RecordTerm
+from casebase.models import Record, RecordDocument, RecordTerm
 from haven.taxonomy import load_taxonomy
 
 # URL parameter -> (column or term vocabulary, taxonomy vocabulary or None for special).
@@ -144,10 +144,11 @@ def visible(tiers: Iterable[str], today: str) -> sa.ColumnElement[bool]:
 def search(session: Session, query: CaseQuery, tiers: Iterable[str], today: str) -> SearchResult:
     statement = sa.select(Record).where(visible(tiers, today))
     statement = _apply_filters(statement, query, today)
-    rank = None
+    rank, counted = None, statement
     if words := query.words():
-        statement, rank = _apply_text(session, statement, words)
-    total = session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+        counted, _ = _apply_text(session, statement, words, ranked=False)
+        statement, rank = _apply_text(session, statement, words, ranked=query.sort == "relevance")
+    total = session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
     statement = statement.order_by(*_order(query, rank))
     statement = statement.limit(query.per_page).offset((query.page - 1) * query.per_page)
     return SearchResult(list(session.scalars(statement)), total, query)
@@ -181,11 +182,14 @@ def months_before(today: str, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _apply_text(session: Session, statement: sa.Select, words: list[str]):
+def _apply_text(session: Session, statement: sa.Select, words: list[str], *, ranked: bool):
+    """Restrict to records matching every word (as a prefix); with ``ranked`` also return
+    the relevance order (computing it costs, so counts and other sorts skip it)."""
     if is_sqlite(session):
         match = " ".join(f'"{w}"*' for w in words)
+        rank_sql = "bm25(records_fts)" if ranked else "0"
         hits = (
-            sa.text("SELECT rowid AS hit, bm25(records_fts) AS rank FROM records_fts "
+            sa.text(f"SELECT rowid AS hit, {rank_sql} AS rank FROM records_fts "  # noqa: S608
                     "WHERE records_fts MATCH :match")
             .bindparams(match=match)
             .columns(hit=sa.Integer, rank=sa.Float)
@@ -194,7 +198,8 @@ def _apply_text(session: Session, statement: sa.Select, words: list[str]):
         statement = statement.join(hits, hits.c.hit == Record.search_rowid)
         return statement, hits.c.rank.asc()
     tsquery = sa.func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
-    vector = sa.func.to_tsvector("simple", Record.search_document)
+    vector = sa.func.to_tsvector("simple", RecordDocument.search_document)
+    statement = statement.join(RecordDocument, RecordDocument.record_id == Record.record_id)
     statement = statement.where(vector.op("@@")(tsquery))
     return statement, sa.func.ts_rank(vector, tsquery).desc()
 

@@ -1,0 +1,169 @@
+"""k-anonymity and l-diversity counts for a reviewer app's release gate (S18).
+
+``POST /api/v1/anonymity`` (partner API token only: the counts cover partner-tier records,
+and a free statistics query must not be public, S21). Body::
+
+    {"qi": {kind, country, year, year_to, gender, role, acts[], mechanisms[],
+            perpetrators[], detained},
+     "recode": {"year_band": bool, "role_groups": {role: group} | null,
+                "suppress_gender": bool},
+     "act_categories": {act: category},
+     "exclude_record_id": hex32 | null}
+
+The case base recodes every visible record (published or pending, any organisation: the
+merged case base) the same way as the query's record (global recoding), then answers, for
+the public tier alone and for public ∪ partner::
+
+    {"snapshot": day, "classes": {"public": CLASS, "public_partner": CLASS}}
+    CLASS = {"k": records whose recoded QIs equal the query's,
+             "act_categories": sorted distinct act categories among records that equal the
+                               query on every QI but the acts}
+
+The record itself is not counted (``exclude_record_id`` for a re-release); the caller adds
+it. Nothing about the query is stored or logged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, jsonify, request
+from flask_wtf.csrf import CSRFProtect
+
+from casebase import auth
+from casebase.errors import BadQuery
+from casebase.models import Record
+from haven.taxonomy import load_taxonomy
+
+anonymity = Blueprint("anonymity", __name__, url_prefix="/api/v1")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_SETS = ("acts", "mechanisms", "perpetrators")
+_TIERS = {"public": ("public",), "public_partner": ("public", "partner")}
+
+
+def register_anonymity(app: Flask, csrf: CSRFProtect) -> None:
+    csrf.exempt(anonymity)  # JSON with a bearer token, no cookie authority
+    app.register_blueprint(anonymity)
+
+
+@anonymity.post("/anonymity")
+def anonymity_counts():  # type: ignore[no-untyped-def]
+    auth.require_partner()
+    query = parse_anonymity_query(request.get_json(silent=True))
+    rows = auth.db().scalars(
+        sa.select(Record).where(Record.country == query["qi"]["country"],
+                                Record.state.in_(("published", "pending"))))
+    records = [(r.tier, r.record_id, _record_qis(r)) for r in rows]
+    classes = {name: count_class(query, [(rid, qi) for tier, rid, qi in records
+                                         if tier in tiers])
+               for name, tiers in _TIERS.items()}
+    return jsonify(snapshot=auth.today(), classes=classes)
+
+
+def _record_qis(record: Record) -> dict[str, Any]:
+    data = json.loads(record.package_json)["package"]["record"]
+    return {"kind": data["kind"], "country": data["country"], "year": data["year"],
+            "year_to": data.get("year_to"), "gender": data.get("gender"),
+            "role": data.get("role"), "acts": data["acts"], "mechanisms": data["mechanisms"],
+            "perpetrators": data.get("perpetrators", []), "detained": bool(data["detained"])}
+
+
+def recode(qi: Mapping[str, Any], recoding: Mapping[str, Any]) -> dict[str, Any]:
+    """The QIs of one record after the query's recoding (the same for every record)."""
+    out = {name: qi.get(name) for name in ("kind", "country", "gender", "role", "detained")}
+    for name in _SETS:
+        out[name] = tuple(sorted(set(qi.get(name) or ())))
+    year, year_to = int(qi["year"]), qi.get("year_to")
+    if recoding.get("year_band"):
+        last = int(year_to or year)
+        out["years"] = (year - year % 2, last - last % 2 + 1)
+    else:
+        out["years"] = (year, int(year_to) if year_to else year)
+    groups = recoding.get("role_groups")
+    if groups is not None:
+        out["role"] = groups.get(qi.get("role")) if qi.get("role") else None
+    if recoding.get("suppress_gender"):
+        out["gender"] = None
+    return out
+
+
+def count_class(query: Mapping[str, Any],
+                records: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    recoding, categories = query["recode"], query["act_categories"]
+    target = recode(query["qi"], recoding)
+    without_acts = {**target, "acts": None}
+    k, seen = 0, set()
+    for record_id, qi in records:
+        if record_id == query.get("exclude_record_id"):
+            continue
+        mine = recode(qi, recoding)
+        if mine == target:
+            k += 1
+        if {**mine, "acts": None} == without_acts:
+            seen.update(categories.get(act, "other") for act in mine["acts"])
+    return {"k": k, "act_categories": sorted(seen)}
+
+
+def parse_anonymity_query(body: Any) -> dict[str, Any]:
+    """Check the query strictly; every error names the field."""
+    if not isinstance(body, dict) or set(body) - {"qi", "recode", "act_categories",
+                                                  "exclude_record_id"}:
+        raise BadQuery("the body is {qi, recode, act_categories, exclude_record_id?}")
+    taxonomy = load_taxonomy()
+    qi = _parse_qi(body.get("qi"), taxonomy)
+    recoding = body.get("recode")
+    if not isinstance(recoding, dict) or set(recoding) != {"year_band", "role_groups",
+                                                           "suppress_gender"}:
+        raise BadQuery("recode is {year_band, role_groups, suppress_gender}")
+    groups = recoding["role_groups"]
+    if groups is not None and not _mapping_of(groups, taxonomy.ids("roles")):
+        raise BadQuery("recode.role_groups maps role ids to group names")
+    if not isinstance(recoding["year_band"], bool) or not isinstance(
+            recoding["suppress_gender"], bool):
+        raise BadQuery("recode.year_band and recode.suppress_gender are booleans")
+    if not _mapping_of(body.get("act_categories"), taxonomy.ids("acts")):
+        raise BadQuery("act_categories maps act ids to category names")
+    exclude = body.get("exclude_record_id")
+    if exclude is not None and not (isinstance(exclude, str) and _HEX32.fullmatch(exclude)):
+        raise BadQuery("exclude_record_id is 32 lowercase hex or null")
+    return {"qi": qi, "recode": recoding, "act_categories": body["act_categories"],
+            "exclude_record_id": exclude}
+
+
+def _mapping_of(value: Any, keys: Iterable[str]) -> bool:
+    known = set(keys)
+    return isinstance(value, dict) and all(
+        k in known and isinstance(v, str) and 0 < len(v) <= 64  # noqa: PLR2004
+        for k, v in value.items())
+
+
+def _parse_qi(qi: Any, taxonomy: Any) -> dict[str, Any]:
+    fields = {"kind", "country", "year", "year_to", "gender", "role", "acts", "mechanisms",
+              "perpetrators", "detained"}
+    if not isinstance(qi, dict) or set(qi) != fields:
+        raise BadQuery(f"qi has exactly the fields {sorted(fields)}")
+    checks = {
+        "kind": qi["kind"] in taxonomy.ids("record_kinds"),
+        "country": isinstance(qi["country"], str) and bool(_COUNTRY.fullmatch(qi["country"])),
+        "year": isinstance(qi["year"], int) and not isinstance(qi["year"], bool)
+        and 1945 <= qi["year"] <= 9999,  # noqa: PLR2004
+        "year_to": qi["year_to"] is None or (isinstance(qi["year_to"], int)
+                                             and qi["year"] < qi["year_to"] <= qi["year"] + 1),
+        "gender": qi["gender"] is None or qi["gender"] in taxonomy.ids("genders"),
+        "role": qi["role"] is None or qi["role"] in taxonomy.ids("roles"),
+        "detained": isinstance(qi["detained"], bool),
+    }
+    for name, vocabulary in (("acts", "acts"), ("mechanisms", "mechanisms"),
+                             ("perpetrators", "perpetrators")):
+        values = qi[name]
+        checks[name] = isinstance(values, list) and all(
+            v in taxonomy.ids(vocabulary) for v in values)
+    bad = [name for name, ok in checks.items() if not ok]
+    if bad:
+        raise BadQuery(f"qi: bad value for {', '.join(bad)}")
+    return qi
