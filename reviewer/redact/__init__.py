@@ -36,7 +36,7 @@ from reviewer.redact.model import (
     Span,
 )
 from reviewer.redact.placeholders import apply_redaction
-from reviewer.redact.versions import RedactionVersion, new_version
+from reviewer.redact.versions import RedactionVersion, new_version, pending_suggestions
 
 __all__ = [
     "DIRECT_TYPES",
@@ -57,6 +57,7 @@ __all__ = [
     "apply_redaction",
     "extend_known",
     "new_version",
+    "pending_suggestions",
     "residual_identifiers",
     "resolve_overlaps",
     "suggest_spans",

@@ -119,3 +119,14 @@ def new_version(
         rejected=tuple(sorted(all_rejected.values())),
         field=field or (previous.field if previous else "narrative"),
     )
+
+
+def pending_suggestions(
+    suggested: Iterable[Span], version: RedactionVersion | None
+) -> list[Span]:
+    """Suggestions the reviewer has not yet decided on: neither kept nor turned down in the
+    latest version (a rejected suggestion is not offered again)."""
+    if version is None:
+        return list(suggested)
+    decided = {_extent(s) for s in (*version.spans, *version.rejected)}
+    return [s for s in suggested if _extent(s) not in decided]

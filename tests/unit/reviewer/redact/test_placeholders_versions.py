@@ -15,6 +15,7 @@ from reviewer.redact import (
     apply_redaction,
     extend_known,
     new_version,
+    pending_suggestions,
     suggest_spans,
 )
 
@@ -92,6 +93,10 @@ def test_versions_confirm_reject_add_without_losing_anything() -> None:
     assert [(s.start, s.end) for s in third.spans] == [(10, 14), (20, 24)]
     assert third.rejected == (suggested[0],)
     assert first.spans == (suggested[0],)  # earlier versions are untouched
+    again = [*suggested, Span(30, 34, "PHONE", "presidio")]
+    assert pending_suggestions(again, None) == again
+    assert pending_suggestions(again, first) == [again[2]]
+    assert pending_suggestions(again, third) == [again[2]]
 
 
 def test_version_rules() -> None:
