@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from haven.config import HavenConfig
 from haven.errors import ConfigError
 from vault import audit
-from vault.api import authz, context, errors
+from vault.api import authz, bundles, context, errors
 from vault.api.access import Quota
 from vault.api.bundles import load_organisation
 from vault.api.credentials import AuthPolicy, resolve_token
@@ -111,9 +111,19 @@ def _authenticate() -> None:
     header = request.headers.get("Authorization", "")
     token = header[len("Bearer "):] if header.startswith("Bearer ") else None
     state = context.state()
-    g.caller = resolve_token(context.db(), token, now=context.now(), policy=state.auth)
+    session = context.db()
+    _follow_bundles(session, state)
+    g.caller = resolve_token(session, token, now=context.now(), policy=state.auth)
     if not authz.allowed(action, g.caller.account.roles):
         raise ApiError("forbidden", "your role may not do this")
+
+
+def _follow_bundles(session, state: context.ApiState) -> None:
+    latest = bundles.current_serial(session)
+    if latest != state.applied_serial[0]:
+        bundles.sync_with_latest_bundle(session, context.today())
+        session.commit()
+        state.applied_serial[0] = latest
 
 
 def _view(endpoint: str):

@@ -148,18 +148,40 @@ def publish(session: Session, document: Any, organisation: Organisation, today: 
         raise StaleBundle(f"bundle serial {verified.serial} is not above {highest}")
     _check_keys(session, verified)
     listed = {k.id for k in verified.keys} - set(verified.revoked)
-    activated, retired = [], []
-    for key in session.scalars(sa.select(ReviewerKey).order_by(ReviewerKey.key_id)):
-        if key.key_id in listed and key.state != "active":
-            key.state = "active"
-            activated.append(key.key_id)
-        elif key.key_id not in listed and key.state == "active":
-            key.state, key.retired_day, key.retired_at_serial = "retired", today, verified.serial
-            retired.append(key.key_id)
+    activated, retired = apply_key_states(session, listed, verified.serial, today)
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     store.add_bundle(session, verified.serial, text, today)
     _write_atomically(bundle_path, text)
     return Publication(verified.serial, tuple(activated), tuple(retired), text)
+
+
+def apply_key_states(session: Session, listed: set[str], serial: int, today: dt.date
+                     ) -> tuple[list[str], list[str]]:
+    """Listed keys become active; active keys no longer listed retire at ``serial``."""
+    activated, retired = [], []
+    for key in session.scalars(sa.select(ReviewerKey).order_by(ReviewerKey.key_id)):
+        if key.key_id in listed and key.state == "pending":
+            key.state = "active"
+            activated.append(key.key_id)
+        elif key.key_id not in listed and key.state == "active":
+            key.state, key.retired_day, key.retired_at_serial = "retired", today, serial
+            retired.append(key.key_id)
+    session.flush()
+    return activated, retired
+
+
+def sync_with_latest_bundle(session: Session, today: dt.date) -> None:
+    """Catch up with a bundle published outside the API (``haven keys``, ``haven init``):
+    the key states follow the newest recorded bundle. Idempotent."""
+    latest = store.latest_bundle(session)
+    if latest is None:
+        return
+    try:
+        payload = json.loads(latest.document)["bundle"]
+        listed = {k["id"] for k in payload["keys"]} - set(payload.get("revoked", []))
+    except (KeyError, TypeError, ValueError):
+        return  # recorded by trusted code; a malformed row is the store's to report
+    apply_key_states(session, listed, latest.serial, today)
 
 
 def _write_atomically(path: Path, text: str) -> None:

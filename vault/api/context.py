@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app, g
@@ -35,6 +35,9 @@ class ApiState:
     auth: AuthPolicy
     quota: Quota
     bundle_path: Path
+    # The newest bundle serial whose key states were applied (bundles may also be published
+    # by `haven keys` straight into the store).
+    applied_serial: list[int] = field(default_factory=lambda: [0])
 
 
 def state() -> ApiState:
