@@ -45,7 +45,8 @@ def test_login_and_key_states_follow_bundles_published_by_the_cli(tmp_path, data
     cora = created.reviewer_keys["cora"]
     with transaction(session_factory(make_engine(config.database_url))) as session:
         publish_bundle(session, config,
-                       bundle_subkey=(bundle_key, parse_certificate(certificate)), root=root, org_id="org-demo", pairs={"cora": cora}, serial=2,
+                       bundle_subkey=(bundle_key, parse_certificate(certificate)), root=root,
+                       org_id="org-demo", pairs={"cora": cora}, serial=2,
                        triage=[cora.key_id], coordinators={"cora"})
     reviewers = client.get("/api/v1/reviewers", headers=headers).get_json()["reviewers"]
     by_name = {r["username"]: r["key_ids"] for r in reviewers}
