@@ -31,16 +31,22 @@ def test_a_large_nojs_file_never_touches_a_temporary_file(intake_client, monkeyp
 
 
 def test_only_ciphertext_is_stored(intake_client, intake_instance):
+    import sqlalchemy as sa
+
     data = {**FORM, "evidence.files": (io.BytesIO(CANARY.encode() * 100), "a.txt", "text/plain")}
     assert intake_client.post("/report/nojs", data=data,
                               content_type="multipart/form-data").status_code == 201
-    database = intake_instance.config.database_url.removeprefix("sqlite:///")
-    for path in [database, *map(str, intake_instance.config.blob_dir.rglob("*"))]:
-        try:
-            content = open(path, "rb").read()  # noqa: PTH123, SIM115
-        except IsADirectoryError:
-            continue
-        assert CANARY.encode() not in content, path
+    engine = sa.create_engine(intake_instance.config.database_url)
+    with engine.connect() as conn:
+        for table in ("reports", "stanzas", "blobs", "events"):
+            for row in conn.execute(sa.text(f"SELECT * FROM {table}")):  # noqa: S608
+                assert CANARY.encode() not in repr(tuple(row)).encode(), table
+    engine.dispose()
+    files = [p for p in intake_instance.config.instance_dir.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files) or "postgresql" in \
+        intake_instance.config.database_url
+    for path in files:
+        assert CANARY.encode() not in path.read_bytes(), path
 
 
 def test_a_failure_while_sealing_echoes_and_logs_nothing(
