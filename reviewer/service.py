@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import g
+
 from reviewer.records import seal_record
 from reviewer.state import reviewer_state
 from reviewer.vault_client import VaultApiError
@@ -28,11 +30,15 @@ def write_record(kind: str, content: Mapping[str, Any], *, report_id: str | None
 
 
 def reviewer_names() -> dict[str, str]:
-    """account id -> username, for showing who wrote what (names are not secret here)."""
-    try:
-        return {r.account_id: r.username for r in api().reviewers()}
-    except VaultApiError:
-        return {}
+    """account id -> username, for showing who wrote what (names are not secret here).
+
+    Asked once per request: several parts of a page need it."""
+    if "reviewer_names" not in g:
+        try:
+            g.reviewer_names = {r.account_id: r.username for r in api().reviewers()}
+        except VaultApiError:
+            g.reviewer_names = {}
+    return g.reviewer_names
 
 
 def read_records(*, report_id: str | None = None, case_id: str | None = None,

@@ -132,3 +132,33 @@ def test_worker_runs_confined(monkeypatch, tmp_path):
     assert seen["cwd"] == []
     assert max(seen["fds"]) <= 3  # stdin, stdout, stderr and the listing itself
     assert seen["argv"][0] == "image"
+
+
+def test_worker_confines_itself_before_reading_input():
+    """The worker's own confinement step: limits set, then (as root) the nobody user."""
+    import json
+    import os
+
+    from reviewer.scrub import sandbox
+
+    probe = (
+        "import sys, json, os, resource; sys.path.insert(0, sys.argv[1]); import worker; "
+        "worker.confine(7, 1073741824); "
+        "print(json.dumps({'uid': os.getuid(), 'groups': os.getgroups(), "
+        "'cpu': resource.getrlimit(resource.RLIMIT_CPU)[0], "
+        "'fsize': resource.getrlimit(resource.RLIMIT_FSIZE)[0], "
+        "'nproc': resource.getrlimit(resource.RLIMIT_NPROC)[0], "
+        "'core': resource.getrlimit(resource.RLIMIT_CORE)[0]}))"
+    )
+    done = subprocess.run(
+        sandboxed_command([sys.executable, "-I", "-c", probe, str(sandbox.WORKER.parent)]),
+        capture_output=True, env=dict(sandbox._CLEAN_ENV), timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["cpu"] == 7
+    assert seen["fsize"] == 0
+    assert seen["nproc"] == 0
+    assert seen["core"] == 0
+    if os.getuid() == 0:
+        assert seen["uid"] == 65534
+        assert seen["groups"] == []
