@@ -32,6 +32,8 @@ from vault.errors import AuditError
 log = logging.getLogger("vault.api")
 
 REQUIRED_REVISION = "0002_reviewer_accounts"
+# Sealed records, reviewer events and whole bundles may exceed the small default body limit.
+LARGE_BODY_ACTIONS = frozenset({"records.write", "reports.events.write", "bundle.publish"})
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -106,11 +108,15 @@ def _authenticate() -> None:
     if action is None or action not in authz.MATRIX:
         raise ApiError("forbidden", "this route has no authorisation rule")
     g.action = action
+    state = context.state()
+    limit = (state.settings.max_upload_bytes if action in LARGE_BODY_ACTIONS
+             else state.settings.max_body_bytes)
+    if (request.content_length or 0) > limit:
+        raise ApiError("too_large", f"this request body is limited to {limit} bytes")
     if authz.is_public(action):
         return
     header = request.headers.get("Authorization", "")
     token = header[len("Bearer "):] if header.startswith("Bearer ") else None
-    state = context.state()
     session = context.db()
     _follow_bundles(session, state)
     g.caller = resolve_token(session, token, now=context.now(), policy=state.auth)

@@ -120,3 +120,13 @@ def test_internal_errors_say_nothing_internal(vsec_client, vsec_instance, vsec_a
     assert "record_recipients" not in body
     assert "Traceback" not in body
     assert "sqlite" not in body.lower()
+
+
+def test_body_limits(vsec_client, vsec_as):
+    big = {"username": "x" * 70_000, "password": "y", "totp": "123456"}
+    answer = vsec_client.post("/api/v1/auth/login", json=big)
+    assert answer.status_code == 413
+    assert answer.get_json()["error"]["code"] == "too_large"
+    record = vsec_client.post("/api/v1/records", headers=vsec_as("vera"),
+                              json={"ciphertext_b64": "A" * 70_000})
+    assert record.status_code == 400  # the larger limit applies; the body is just incomplete
