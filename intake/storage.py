@@ -36,7 +36,7 @@ def open_storage(config: HavenConfig, intake_config: IntakeConfig):
     """(session factory, Uploads) for the instance's vault; fail closed if not migrated."""
     import sqlalchemy as sa
 
-    from vault.blobs import backend_for
+    from vault.blobs import backend_from_config
     from vault.db import current_revision, make_engine, session_factory
     from vault.uploads import UploadLimits, Uploads
 
@@ -53,7 +53,7 @@ def open_storage(config: HavenConfig, intake_config: IntakeConfig):
         min_free_bytes=intake_config.min_free_disk_bytes,
     )
     try:
-        backend = backend_for(config.blob_dir)
+        backend = backend_from_config(config)
     except OSError as exc:
         raise IntakeConfigError(f"blob directory unusable: {exc}") from None
     return session_factory(engine), Uploads(backend, limits, wire_chunk_check)

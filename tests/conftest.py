@@ -56,6 +56,66 @@ def _fresh_postgres_database(server: str) -> Iterator[str]:
         admin.dispose()
 
 
+PG_BIN_DEFAULT = "/usr/lib/postgresql/15/bin"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A PostgreSQL server URL (superuser) even in the SQLite run: HAVEN_TEST_POSTGRES_URL's
+    server, or a private throwaway cluster started with initdb (as the postgres user).
+    For tests that need PostgreSQL itself (roles, the database blob store, several hosts)."""
+    server = os.environ.get("HAVEN_TEST_POSTGRES_URL")
+    if server:
+        yield server
+        return
+    import shutil
+    import tempfile
+
+    # Not under pytest's tmp dir: its parents are 0700, and the server runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="haven-pg-"))
+    try:
+        yield from _private_postgres(base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _private_postgres(base: Path) -> Iterator[str]:
+    import shutil
+    import subprocess
+
+    pg_bin = Path(os.environ.get("HAVEN_TEST_PG_BIN", PG_BIN_DEFAULT))
+    if not (pg_bin / "initdb").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{pg_bin}/initdb is missing: PostgreSQL tests must run in CI")
+        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    data, sock = base / "data", base / "sock"
+    data.mkdir()
+    sock.mkdir()
+    if as_postgres:
+        shutil.chown(base, "postgres")
+        shutil.chown(data, "postgres")
+        shutil.chown(sock, "postgres")
+    port = free_port()
+    subprocess.run([*as_postgres, str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres",
+                    "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
+    options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run([*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(data), "-l",
+                    str(data / "log"), "-o", options, "-w", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(data), "-m",
+                        "immediate", "stop"], check=False, capture_output=True)
+
+
+@pytest.fixture
+def postgres_database_url(postgres_server_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on ``postgres_server_url``, dropped afterwards."""
+    yield from _fresh_postgres_database(postgres_server_url)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

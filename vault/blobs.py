@@ -194,6 +194,23 @@ def backend_for(blob_dir: Path) -> FileBlobBackend:
     return FileBlobBackend(blob_dir)
 
 
+BLOB_STORES = ("files", "database")
+
+
+def backend_from_config(config) -> BlobBackend:  # config: haven.config.HavenConfig
+    """The instance's blob backend: ``[vault] blob_store = "files"`` (default, blob_dir on
+    this host) or ``"database"`` (chunked rows in the vault database, vault.blobs_pg, so
+    several intake hosts share one store)."""
+    store = config.section("vault").get("blob_store", "files")
+    if store == "files":
+        return FileBlobBackend(config.blob_dir)
+    if store == "database":
+        from vault.blobs_pg import database_backend
+
+        return database_backend(config.database_url, config.blob_dir)
+    raise InvalidRecord(f"vault.blob_store must be one of {', '.join(BLOB_STORES)}, not {store!r}")
+
+
 def write_blob(
     session: Session,
     backend: BlobBackend,
