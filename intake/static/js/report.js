@@ -129,6 +129,7 @@
       blobs: prepared.map(function (p) { return p.entry.blob_id; }), pow: proof,
     });
     keys.wipe();
+    HavenDraft.forget();
     showReceipt(receipt);
   }
 
@@ -156,6 +157,7 @@
     if (!window.confirm(HavenPage.t("discard_confirm"))) return;
     form.reset();
     HavenRecorder.clear();
+    HavenDraft.forget();
     window.location.replace("/report");
   }
 
