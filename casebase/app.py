@@ -7,6 +7,7 @@ response is ``Cache-Control: no-store`` (S20). Nothing about readers is logged.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from flask import Flask, g, jsonify, render_template, request
@@ -39,6 +40,7 @@ def create_app(config: HavenConfig | CasebaseConfig, *, today: Callable[[], str]
         PERMANENT_SESSION_LIFETIME=settings.partner_session_minutes * 60,
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         JSON_SORT_KEYS=False,
     )
     engine = make_engine(settings.database_url)
