@@ -24,9 +24,6 @@ _INT_DEFAULTS: Mapping[str, int] = {
     "session_absolute_seconds": 12 * 3600,
     # The unwrapped key is wiped after this much inactivity; the session survives (S13).
     "key_idle_seconds": 15 * 60,
-    # Decrypt quota per reviewer per UTC day and bulk-open alert threshold (S14).
-    "decrypt_quota_per_day": 200,
-    "bulk_open_alert": 30,
     # The sandboxed scrubber (S15).
     "scrub_cpu_seconds": 30,
     "scrub_memory_bytes": 1536 * 1024 * 1024,
@@ -52,8 +49,6 @@ class ReviewerConfig:
     session_idle_seconds: int
     session_absolute_seconds: int
     key_idle_seconds: int
-    decrypt_quota_per_day: int
-    bulk_open_alert: int
     scrub_cpu_seconds: int
     scrub_memory_bytes: int
     scrub_max_pixels: int

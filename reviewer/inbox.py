@@ -26,6 +26,8 @@ class InboxRow:
     blob_count: int
     acknowledge_by: str
     overdue: bool
+    withdrawn: bool
+    from_reporter: int  # events on the reporter's chain (all events minus those we sent)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Inbox:
     rows: tuple[InboxRow, ...]
     counts: Mapping[str, int]
     urgent_count: int
+    withdrawn_count: int
     total: int
     labels: tuple[str, ...]
     countries: tuple[str, ...]
@@ -51,8 +54,9 @@ def build_inbox(summaries: list[ReportSummary], opened: Mapping[str, Opened],
                 and (row.state.urgent or not urgent_only)]
     if urgent_only:
         selected.sort(key=lambda row: row.acknowledge_by)  # most pressing first
-    return Inbox(tuple(selected), dict(counts), sum(r.state.urgent for r in rows), len(rows),
-                 tuple(labels), tuple(countries))
+    selected.sort(key=lambda row: not row.withdrawn)  # withdrawals first: never missed
+    return Inbox(tuple(selected), dict(counts), sum(r.state.urgent for r in rows),
+                 sum(r.withdrawn for r in rows), len(rows), tuple(labels), tuple(countries))
 
 
 def _row(summary: ReportSummary, opened: Opened, names: Mapping[str, str], *,
@@ -63,7 +67,8 @@ def _row(summary: ReportSummary, opened: Opened, names: Mapping[str, str], *,
         report_id=summary.report_id, day=summary.day, state=state,
         assignees=tuple(names.get(a, a) for a in summary.assignees), access=summary.access,
         event_count=summary.event_count, blob_count=summary.blob_count, acknowledge_by=due,
-        overdue=state.status == "new" and due < today,
+        overdue=state.status == "new" and due < today, withdrawn=summary.state == "withdrawn",
+        from_reporter=max(0, summary.event_count - len(opened.of("reviewer_event"))),
     )
 
 

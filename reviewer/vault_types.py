@@ -122,6 +122,7 @@ class ReportSummary:
     access: tuple[str, ...]
     assignees: tuple[str, ...]
     recipients: tuple[str, ...]
+    state: str = "active"  # "withdrawn" once the reporter withdrew the report
 
     @classmethod
     def from_json(cls, data: Any) -> ReportSummary:
@@ -130,6 +131,7 @@ class ReportSummary:
             _optional(data, "bundle_serial", int), _field(data, "event_count", int),
             _field(data, "blob_count", int), _strings(data, "access"),
             _strings(data, "assignees"), _strings(data, "recipients"),
+            _optional(data, "state", str) or "active",
         )
 
 

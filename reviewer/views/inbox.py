@@ -29,7 +29,8 @@ def _render(urgent_only: bool):  # type: ignore[no-untyped-def]
     config = reviewer_state().config
     names = reviewer_names()
     filters = {name: request.args.get(name, "").strip()[:100] for name in FILTERS}
-    inbox = build_inbox(api().reports(), records_by_report(("triage", "status", "label"), names),
+    inbox = build_inbox(api().reports(), records_by_report(("triage", "status", "label",
+                                                          "reviewer_event"), names),
                         names, filters, urgent_only=urgent_only,
                         ack_days=config.acknowledge_within_days,
                         urgent_ack_days=config.urgent_acknowledge_within_days)

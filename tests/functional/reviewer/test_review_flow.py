@@ -74,7 +74,12 @@ def test_reporter_messages_and_withdrawal_are_prominent(rv):
     report = rv.submit()
     rv.reporter_event(report, "message", {"text": "More details <b>here</b>"})
     rv.reporter_event(report, "withdrawal", {"day": "2026-01-02"})
+    with transaction(rv.instance.sessions()) as session:  # what the intake does on withdrawal
+        store.mark_withdrawn(session, report.report_id, "2026-01-02")
     coord = rv.driver("coord")
+    inbox = coord.page("/inbox/")
+    assert "WITHDRAWN by their reporters" in inbox
+    assert inbox.index(report.report_id[:8]) < inbox.index("</tbody>")
     path = f"/reports/{report.report_id}"
     page = coord.page(path)
     assert 'class="withdrawal" role="alert"' in page

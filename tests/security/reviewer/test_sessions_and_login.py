@@ -165,3 +165,25 @@ def test_absolute_session_lifetime_ends_an_active_session(rv):
     later.offset = state.config.session_absolute_seconds + 1
     assert coord.client.get("/").status_code == 302
     assert not state.keys.is_unlocked(sid)
+
+
+def test_recovery_code_works_once(rv):
+    code = rv.instance.people["vera"].recovery_codes[0]
+    first = rv.driver()
+    response = first.client.post("/login", data={
+        "csrf_token": first.csrf("/login"), "username": "vera", "password": PASSWORD,
+        "recovery_code": code})
+    assert response.status_code == 302
+    second = rv.driver()
+    again = second.client.post("/login", data={
+        "csrf_token": second.csrf("/login"), "username": "vera", "password": PASSWORD,
+        "recovery_code": code})
+    assert again.status_code == 401
+
+
+def test_login_without_second_factor_is_refused_before_the_api(rv):
+    driver = rv.driver()
+    response = driver.client.post("/login", data={
+        "csrf_token": driver.csrf("/login"), "username": "vera", "password": PASSWORD})
+    assert response.status_code == 401
+    assert "authenticator" in response.get_data(as_text=True)
