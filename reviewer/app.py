@@ -49,6 +49,9 @@ def create_app(config: HavenConfig, *, vault_url: str | None = None) -> Flask:
     _install_hooks(app, state)
     error_pages.register(app)
     _register_blueprints(app)
+    from reviewer.release_views import install_release  # the release gate and the outbox
+
+    install_release(app, config)
     atexit.register(state.keys.wipe_all)
     return app
 

@@ -51,6 +51,9 @@ ACTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
         "revoke_access": COORDINATORS,
         "approve_urgent": COORDINATORS,
         "override_risk": COORDINATORS,
+        "draft_release": REVIEWERS,  # the gate's verdict, drafts, attachments for release
+        "approve_release": COORDINATORS,
+        "send_outbox": REVIEWERS,  # deliver with a consent re-check, tombstone sweep
         "read_audit": ADMINS,
         "manage_accounts": ADMINS,
     }
@@ -64,6 +67,7 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "home.index": "home",
         "keys.unlock": "unlock_key",
         "keys.lock": "lock_key",
+        "keys.setup": "unlock_key",
         "inbox.index": "read_inbox",
         "inbox.urgent": "read_inbox",
         "reports.show": "read_report",
@@ -96,6 +100,13 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "cases.action": "work_cases",
         "cases.reminder": "work_cases",
         "cases.merge": "merge_cases",
+        "release.report": "draft_release",
+        "release.draft": "draft_release",
+        "release.attachment": "draft_release",
+        "release.approve_release": "approve_release",
+        "release.outbox": "send_outbox",
+        "release.deliver_now": "send_outbox",
+        "release.sweep": "send_outbox",
         "audit.index": "read_audit",
         "audit.verify": "read_audit",
         "admin.accounts": "manage_accounts",

@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from haven.taxonomy import load_taxonomy
 
@@ -50,6 +50,15 @@ class PassphraseForm(FlaskForm):
                                                                  Length(max=1024)],
                                render_kw={"autocomplete": "off"})
     next = HiddenField()
+
+
+class NewKeyForm(FlaskForm):
+    passphrase = PasswordField(_l("New key passphrase (12+ characters, not your password)"),
+                               validators=[DataRequired(), Length(min=12, max=1024)],
+                               render_kw={"autocomplete": "new-password"})
+    again = PasswordField(_l("The same passphrase again"),
+                          validators=[DataRequired(), EqualTo("passphrase")],
+                          render_kw={"autocomplete": "new-password"})
 
 
 class EmptyForm(FlaskForm):

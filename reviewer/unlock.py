@@ -14,8 +14,9 @@ from reviewer.errors import KeyLocked, WrongPassphrase
 from reviewer.keyring import ReviewerKeys
 from reviewer.vault_client import VaultClient
 from reviewer.vault_types import WrappedKey
-from vault.accounts import KdfParams, unwrap_secret_keys
+from vault.accounts import KdfParams, SecretKeys, unwrap_secret_keys, wrap_secret_keys
 from vault.errors import VaultError
+from vault.keys import ReviewerKeyPair
 
 USABLE = ("active", "retired")
 
@@ -40,6 +41,28 @@ def unwrap_all(client: VaultClient, passphrase: str) -> Unwrapped:
             if item in active:
                 raise
     return Unwrapped(active[0].key.key_id, secrets)
+
+
+MIN_PASSPHRASE = 12
+
+
+def create_key(client: VaultClient, passphrase: str) -> str:
+    """Generate a keypair in this process, wrap it under the passphrase, register it.
+
+    The secret keys never leave this process unwrapped; the API stores the wrapped form and
+    the key becomes usable once an admin publishes a bundle that lists it (S3)."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise WrongPassphrase(f"a key passphrase needs at least {MIN_PASSPHRASE} characters")
+    pair = ReviewerKeyPair.generate()
+    wrapped, kdf = wrap_secret_keys(passphrase, pair.key_id,
+                                    SecretKeys(pair.x25519_sk, pair.ed25519_seed))
+    client.register_key(pair.key_id, pair.x25519_pk, pair.ed25519_pk, wrapped=wrapped,
+                        salt=kdf.salt, opslimit=kdf.opslimit, memlimit=kdf.memlimit)
+    return pair.key_id
+
+
+def has_any_key(client: VaultClient) -> bool:
+    return any(w.key.status in ("active", "pending", "retired") for w in client.my_keys())
 
 
 def confirm_passphrase(client: VaultClient, keys: ReviewerKeys, passphrase: str) -> None:

@@ -173,6 +173,16 @@ class VaultClient:
     def my_keys(self) -> list[t.WrappedKey]:
         return [t.WrappedKey.from_json(k) for k in self._request("GET", "/me/keys")["keys"]]
 
+    def register_key(self, key_id: str, x25519_pk: bytes, ed25519_pk: bytes, *,
+                     wrapped: bytes, salt: bytes, opslimit: int, memlimit: int) -> t.Key:
+        """A new key, wrapped here; ``pending`` until an admin publishes a bundle with it."""
+        body = {"key_id": key_id, "x25519_pk_b64": b64encode(x25519_pk),
+                "ed25519_pk_b64": b64encode(ed25519_pk),
+                "wrapped_secret_key_b64": b64encode(wrapped),
+                "kdf": {"alg": "argon2id13", "salt_b64": b64encode(salt),
+                        "opslimit": opslimit, "memlimit": memlimit}}
+        return t.Key.from_json(self._request("POST", "/me/keys", json=body))
+
     def reviewers(self) -> list[t.Reviewer]:
         answer = self._request("GET", "/reviewers")
         return [t.Reviewer.from_json(r) for r in answer["reviewers"]]

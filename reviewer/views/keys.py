@@ -6,9 +6,9 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import gettext as _
 
 from reviewer.errors import KeyLocked, WrongPassphrase
-from reviewer.forms import EmptyForm, PassphraseForm
+from reviewer.forms import EmptyForm, NewKeyForm, PassphraseForm
 from reviewer.state import reviewer_state
-from reviewer.unlock import unwrap_all
+from reviewer.unlock import create_key, has_any_key, unwrap_all
 from reviewer.web import api, rotate, session_id
 
 blueprint = Blueprint("keys", __name__, url_prefix="/key")
@@ -34,6 +34,22 @@ def unlock():  # type: ignore[no-untyped-def]
     session["token"] = api().rotate()
     rotate()
     return redirect(_safe_next(form.next.data) or url_for("inbox.index"))
+
+
+@blueprint.route("/setup", methods=["GET", "POST"])
+def setup():  # type: ignore[no-untyped-def]
+    """A reviewer without a key makes one here; only its wrapped form leaves this process."""
+    form = NewKeyForm()
+    if has_any_key(api()):
+        return render_template("key_setup.html", form=None, created=None)
+    if not form.validate_on_submit():
+        return render_template("key_setup.html", form=form, created=None)
+    try:
+        key_id = create_key(api(), form.passphrase.data)
+    except WrongPassphrase as exc:
+        form.passphrase.errors = [str(exc)]
+        return render_template("key_setup.html", form=form, created=None), 400
+    return render_template("key_setup.html", form=None, created=key_id)
 
 
 @blueprint.route("/lock", methods=["POST"])

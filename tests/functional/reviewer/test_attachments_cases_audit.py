@@ -138,3 +138,28 @@ def test_admin_creates_an_account_and_sees_the_enrolment_qr_once(rv):
                         totp=pyotp.TOTP(secret).now())
     assert ok.status_code == 302
     assert "new.verifier" in ada.page("/admin/accounts")
+
+
+def test_new_reviewer_creates_a_key_that_waits_for_the_bundle(rv):
+    ada = rv.driver("ada", unlock=False)
+    page = ada.post("/admin/accounts", {"username": "newbie", "roles": ["verifier"],
+                                        "password": "a long enough password"},
+                    token_from="/admin/accounts").get_data(as_text=True)
+    secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
+    newbie = rv.driver()
+    newbie.login("newbie", password="a long enough password", totp=pyotp.TOTP(secret).now())
+    short = newbie.post("/key/setup", {"passphrase": "short", "again": "short"},
+                        token_from="/key/setup")
+    assert short.status_code == 200
+    assert "Create your key" in short.get_data(as_text=True)
+    created = newbie.post("/key/setup", {"passphrase": "a long key passphrase",
+                                         "again": "a long key passphrase"},
+                          token_from="/key/setup").get_data(as_text=True)
+    assert "was created and registered" in created
+    assert "You already have a key" in newbie.page("/key/setup")
+    refused = newbie.unlock("a long key passphrase")
+    assert refused.status_code == 401
+    assert "not active yet" in refused.get_data(as_text=True)
+    statuses = [k.status for a in rv.admin_api().accounts() if a.username == "newbie"
+                for k in a.keys]
+    assert statuses == ["pending"]

@@ -1,0 +1,231 @@
+"""Three real apps for the release tests: the vault API, the reviewer app and the case base,
+each served on a free loopback port, on an instance made by ``haven.instance.create_instance``.
+
+``release_world`` gives a ``World``: submit reports (sealed as the intake does, with the
+receipt keys kept to sign reporter events), drive reviewers over HTTP (CSRF tokens read
+from pages), seed the case base with other organisations' records, read the case base API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import re
+import secrets
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+import requests
+
+from casebase.accounts import create_partner, issue_token
+from casebase.app import create_app as create_casebase_app
+from casebase.bootstrap import bootstrap_admins, change_trust
+from casebase.ingest import ingest
+from casebase.synthetic import SigningOrganisation, synthetic_record
+from haven.instance import AccountSpec, CreatedInstance, create_instance
+from reviewer.app import create_app as create_reviewer_app
+from reviewer.release.runtime import EXTENSION
+from vault import store
+from vault.api.app import create_app as create_api_app
+from vault.bundle import VerifiedBundle, verify_bundle
+from vault.canonical import b64encode, utc_day
+from vault.db import make_engine, session_factory, transaction
+from vault.format import parse_envelope
+from vault.keys import load_signing_key
+from vault.receipts import ReceiptKeys, keys_from_master
+from vault.seal import seal_report, seal_reporter_event
+
+PASSWORD = "release test password"  # noqa: S105 - test accounts
+PASSPHRASE = "release test passphrase"  # noqa: S105 - test keys
+FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+@dataclass
+class Reported:
+    report_id: str
+    receipt_keys: ReceiptKeys
+    prev_hash: bytes = b"\x00" * 32
+    seq: int = 0
+
+
+class Reviewer:
+    """One person's browser session in the reviewer app."""
+
+    def __init__(self, world: World, username: str) -> None:
+        self.world = world
+        self.client = world.reviewer_app.test_client()
+        account = next(a for a in world.created.accounts if a.username == username)
+        step = int(time.time()) // 30 + world.totp_offset(username)
+        code = pyotp.TOTP(account.totp_secret).at(step * 30)
+        answer = self.client.post("/login", data={
+            "csrf_token": self.csrf("/login"), "username": username, "password": PASSWORD,
+            "totp": code})
+        assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
+        answer = self.client.post("/key/unlock", data={
+            "csrf_token": self.csrf("/key/unlock"), "passphrase": PASSPHRASE})
+        assert answer.status_code == 302
+        self.key_id = account.key_id
+
+    def csrf(self, path: str = "/") -> str:
+        match = CSRF.search(self.client.get(path).get_data(as_text=True))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def post(self, path: str, data: dict[str, Any], token_from: str):  # type: ignore[no-untyped-def]
+        return self.client.post(path, data={"csrf_token": self.csrf(token_from), **data})
+
+    def page(self, path: str) -> str:
+        answer = self.client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code)
+        return answer.get_data(as_text=True)
+
+
+@dataclass
+class World:
+    created: CreatedInstance
+    bundle: VerifiedBundle
+    reviewer_app: Any
+    casebase_app: Any
+    casebase_url: str
+    org_b: SigningOrganisation = field(default_factory=lambda: SigningOrganisation("org-b"))
+    _totp_steps: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def runtime(self):  # type: ignore[no-untyped-def]
+        return self.reviewer_app.extensions[EXTENSION]
+
+    def totp_offset(self, username: str) -> int:
+        """A TOTP step never used before by this account (the API refuses replays)."""
+        offset = self._totp_steps.get(username, -2) + 1
+        self._totp_steps[username] = offset
+        return offset
+
+    def reviewer(self, username: str) -> Reviewer:
+        return Reviewer(self, username)
+
+    def submit(self, fields: dict[str, Any]) -> Reported:
+        keys = keys_from_master(secrets.token_bytes(32))
+        sealed = seal_report(fields, [], self.bundle, keys, day=utc_day(),
+                             server_sealed=False)
+        info = parse_envelope(sealed.envelope)
+        with transaction(self._sessions()) as session:
+            store.add_report(session, report_id=sealed.report_id, day=info.day,
+                             envelope=sealed.envelope, bundle_serial=1, server_sealed=False,
+                             lookup_hash=secrets.token_bytes(32),
+                             stanzas={s.key_id.hex(): s.sealed_key for s in info.stanzas},
+                             blob_ids=[])
+        return Reported(sealed.report_id, keys)
+
+    def reporter_event(self, report: Reported, type_name: str, payload: dict) -> None:
+        """A reporter event signed with the receipt's key, sealed, stored (S1)."""
+        report.seq += 1
+        sealed = seal_reporter_event(report.report_id, report.seq, report.prev_hash,
+                                     type_name, payload, bundle=self.bundle,
+                                     receipt_keys=report.receipt_keys, day=utc_day())
+        report.prev_hash = sealed.event_hash
+        with transaction(self._sessions()) as session:
+            store.add_event(session, report.report_id, "from_reporter", report.seq,
+                            sealed.envelope, utc_day())
+
+    def seed_casebase(self, records: list[dict[str, Any]]) -> None:
+        """Records of another organisation: k is computed over the merged case base."""
+        with self._casebase_session() as session:
+            for record in records:
+                ingest(session, self.org_b.release(record, issued_at=utc_day()),
+                       today=utc_day(), publication_delay_days=0)
+            session.commit()
+
+    def seed_matching(self, count: int, rng: random.Random, **changes: Any) -> None:
+        self.seed_casebase([matching_record(rng, **changes) for _ in range(count)])
+
+    def casebase_case(self, record_id: str) -> requests.Response:
+        return requests.get(f"{self.casebase_url}/api/v1/cases/{record_id}", timeout=10)
+
+    def _sessions(self):  # type: ignore[no-untyped-def]
+        return session_factory(make_engine(self.created.config.database_url))
+
+    def _casebase_session(self):  # type: ignore[no-untyped-def]
+        return self.casebase_app.extensions["casebase"]["sessions"]()
+
+
+def matching_record(rng: random.Random, **changes: Any) -> dict[str, Any]:
+    """A record of another organisation sharing the quasi-identifiers used in the tests."""
+    record = synthetic_record(rng, year=2023)
+    record.update({"kind": "individual", "country": "BH", "year": 2023, "year_to": None,
+                   "gender": "woman", "role": "hrd", "acts": ["travel_ban"],
+                   "perpetrators": ["immigration"], "mechanisms": ["hrc"], "detained": False,
+                   **changes})
+    return record
+
+
+def _setup_casebase(created: CreatedInstance, org_id: str) -> None:
+    """Two case base admins trust the organisation's release key; a partner API token for
+    the k-anonymity query is stored where the reviewer app reads it."""
+    config = created.config
+    app = create_casebase_app(config)
+    sessions = app.extensions["casebase"]["sessions"]
+    release_key = load_signing_key(config.keys_dir / "release.key", purpose="release")
+    with sessions() as session:
+        paths = [p for _, p in bootstrap_admins(session, config.keys_dir, utc_day())]
+        from casebase.bootstrap import admin_signers
+
+        signers = admin_signers(session, paths)
+        change_trust(session, {"action": "add", "org_id": org_id,
+                               "release_pk": b64encode(bytes(release_key.verify_key)),
+                               "not_before": utc_day(), "day": utc_day()}, signers, utc_day())
+        change_trust(session, {"action": "add", "org_id": "org-b",
+                               "release_pk": _ORG_B.release_pk,
+                               "not_before": "2020-01-01", "day": utc_day()}, signers,
+                     utc_day())
+        partner = create_partner(session, "org-test-gate", org_id, secrets.token_hex(16),
+                                 utc_day())
+        token = issue_token(session, partner, "release gate", utc_day())
+        session.commit()
+    (config.keys_dir / "casebase-token.key").write_text(token)
+    app.extensions["casebase"]["engine"].dispose()
+
+
+_ORG_B = SigningOrganisation("org-b")
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def release_world(tmp_path: Path, database_url: str, live_server):
+    port = unused_port()
+    casebase_url = f"http://127.0.0.1:{port}"
+    extra = (
+        "\n[vault_api]\nargon2_time_cost = 1\nargon2_memory_kib = 8192\n"
+        "argon2_parallelism = 1\n"
+        "\n[casebase]\npublication_delay_days = 0\n"
+        f"\n[reviewer]\nrelease_casebase_url = \"{casebase_url}\"\n"
+        "release_sender_seconds = 0\n"
+    )
+    created = create_instance(
+        tmp_path / "instance", org_id="org-test", database_url=database_url,
+        password_settings=FAST, extra_config=extra,
+        accounts_to_create=[AccountSpec("coord", "coordinator", PASSWORD, PASSPHRASE),
+                            AccountSpec("vera", "verifier", PASSWORD, PASSPHRASE)])
+    _setup_casebase(created, "org-test")
+    config = created.config
+    bundle = verify_bundle(json.loads(config.bundle_path.read_text()), created.fingerprint,
+                           today=utc_day(), min_serial=1)
+    casebase_app = create_casebase_app(config)
+    with contextlib.ExitStack() as stack:
+        api_url = stack.enter_context(live_server(create_api_app(config)))
+        stack.enter_context(live_server(casebase_app, port))
+        reviewer_app = create_reviewer_app(config, vault_url=api_url)
+        world = World(created, bundle, reviewer_app, casebase_app, casebase_url, _ORG_B)
+        yield world
+        casebase_app.extensions["casebase"]["engine"].dispose()
