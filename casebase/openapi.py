@@ -104,8 +104,7 @@ def _package_schemas() -> dict[str, Any]:
     return schemas
 
 
-@cache
-def openapi_document(base_url: str) -> dict[str, Any]:
+def _paths() -> dict[str, Any]:
     case_list = {"type": "object",
                  "required": ["snapshot_date", "tier", "total", "page", "per_page", "cases"],
                  "properties": {"snapshot_date": _DAY, "tier": {"enum": ["public", "partner"]},
@@ -123,24 +122,6 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                     "state": {"enum": ["pending", "published", "quarantined",
                                                        "withdrawn"]}}}
     return {
-        "openapi": "3.1.0",
-        "info": {"title": "Haven case base API", "version": "1.0.0",
-                 "description": "Read-only access to released, anonymized reprisal cases, "
-                                "statistics snapshots and the signed tombstone feed; ingest "
-                                "of signed release packages (casebase/SCHEMA.md)."},
-        "servers": [{"url": base_url}],
-        "components": {
-            "securitySchemes": {"partnerToken": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error", "message"],
-                          "properties": {"error": {"type": "string"},
-                                         "message": {"type": "string"}}},
-                "Case": _case_schema(),
-                **_package_schemas(),
-            },
-        },
-        "security": [{}, {"partnerToken": []}],
-        "paths": {
             "/api/v1/cases": {"get": {
                 "operationId": "listCases", "summary": "Search and filter cases",
                 "parameters": _list_parameters(),
@@ -183,5 +164,28 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "responses": {"201": _json(ingest_result, "Created"),
                               "200": _json(ingest_result, "Repeat, update or withdrawal"),
                               **_error_responses(400, 401, 403, 409, 413, 422)}}},
+        }
+
+
+@cache
+def openapi_document(base_url: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Haven case base API", "version": "1.0.0",
+                 "description": "Read-only access to released, anonymized reprisal cases, "
+                                "statistics snapshots and the signed tombstone feed; ingest "
+                                "of signed release packages (casebase/SCHEMA.md)."},
+        "servers": [{"url": base_url}],
+        "components": {
+            "securitySchemes": {"partnerToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"],
+                          "properties": {"error": {"type": "string"},
+                                         "message": {"type": "string"}}},
+                "Case": _case_schema(),
+                **_package_schemas(),
+            },
         },
+        "security": [{}, {"partnerToken": []}],
+        "paths": _paths(),
     }
