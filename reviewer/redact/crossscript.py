@@ -32,6 +32,7 @@ from reviewer.redact.text import (
 )
 
 _MIN_KEY = 3
+_PINYIN_WORD = 5
 _FUZZY_KEY = 6
 _PLACE_MIN_CORE = 4
 _CJK_WINDOWS = (2, 3, 4)
@@ -222,6 +223,11 @@ def _pinyin_spans(text: str, tokens: list[Token], target: Target) -> list[Span]:
     spans: list[Span] = []
     latin_names = [n for n in target.full_names if dominant_script(n) == "latin"]
     keys = _pinyin_keys(latin_names)
+    # One long romanised word is specific enough too: Shenzhen ~ 深圳, Urumqi ~ 乌鲁木齐.
+    keys |= {
+        loose_key(f) for f in target.forms
+        if dominant_script(f) == "latin" and " " not in f and len(loose_key(f)) >= _PINYIN_WORD
+    }
     cjk_names = {loose_key(f) for f in target.forms if dominant_script(f) == "cjk"}
     for token in tokens:
         if token.script == "cjk" and keys:

@@ -35,6 +35,9 @@ _ENDINGS = "|".join(RUSSIAN_ENDINGS)
 _ARABIC_PREFIX = r"(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)"
 _SHORT_ACRONYM = 6
 _SHORT_NAME = 3
+# Folding ى into ي makes the preposition على read as the name علي (Ali): words that are
+# function words as written are never a name.
+_ARABIC_FUNCTION_WORDS = frozenset({"على", "إلى", "الى", "حتى", "متى", "لدى", "سوى"})
 
 
 def find_known_names(text: str, known: KnownIdentifiers) -> list[Span]:
@@ -84,7 +87,7 @@ def _form_spans(text: str, view: FoldedView, target: Target, form: str) -> list[
         if located is None:
             continue
         start, end = located
-        if _too_loose(text[start:end], form):
+        if _too_loose(text[start:end], form) or text[start:end] in _ARABIC_FUNCTION_WORDS:
             continue
         exact = fold(text[start:end]) == fold(form)
         spans.append(_span(target, start, end, 0.95 if exact else 0.9))

@@ -79,6 +79,18 @@ def test_chinese_names_without_word_boundaries() -> None:
     assert "Wang Wei" in _found("Our client Wang Wei is held.", "en", chinese)
 
 
+def test_long_romanised_place_in_chinese_text() -> None:
+    known = KnownIdentifiers(places=("Shenzhen",))
+    assert "深圳" in _found("深圳警方拘留了他。", "zh", known)
+
+
+def test_the_preposition_ala_is_not_the_name_ali() -> None:
+    known = KnownIdentifiers(persons=(KnownPerson(name="علي المصراتي"),))
+    found = _found("قال علي إن الرسالة وصلت على البريد.", "ar", known)
+    assert "علي" in found
+    assert "على" not in found
+
+
 def test_middle_dot_names_split_into_parts() -> None:
     known = KnownIdentifiers(persons=(KnownPerson(name="伊力夏提·阿不都热依木"),))
     found = _found("当地官员要求伊力夏提停止接受采访。", "zh", known)
