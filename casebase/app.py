@@ -18,6 +18,7 @@ from casebase.config import CasebaseConfig, casebase_config
 from casebase.db import make_engine, migrate, session_factory
 from casebase.errors import CasebaseError
 from casebase.feed import load_or_create_feed_key
+from casebase.throttle import LoginThrottle
 from haven.config import HavenConfig
 from vault.canonical import utc_day
 
@@ -52,6 +53,7 @@ def create_app(config: HavenConfig | CasebaseConfig, *, today: Callable[[], str]
         "engine": engine,
         "today": today,
         "feed_key": load_or_create_feed_key(settings.feed_key_path),
+        "login_throttle": LoginThrottle(),
     }
     Babel(app, locale_selector=lambda: "en")
     csrf = CSRFProtect(app)

@@ -20,9 +20,15 @@ def login_form() -> str:
 def login():  # type: ignore[no-untyped-def]
     username = request.form.get("username", "")[:64]
     password = request.form.get("password", "")[:1024]
+    throttle = auth.state()["login_throttle"]
+    if throttle.blocked(username):
+        message = _("Too many failed attempts for this user name. Try again later.")
+        return render_template("login.html", error=message), 429
     found = authenticate(auth.db(), username, password)
     if found is None:
+        throttle.failed(username)
         return render_template("login.html", error=_("Wrong user name or password.")), 401
+    throttle.succeeded(username)
     auth.log_in(found)
     return redirect(url_for("public.index"))
 

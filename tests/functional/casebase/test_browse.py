@@ -203,3 +203,18 @@ def test_trends_page_and_charts_use_suppressed_snapshot(cb_env, seeded):
     assert "attachment" in png.headers["Content-Disposition"]
     assert cb_env.client.get("/trends/charts/nope.svg").status_code == 404
     assert cb_env.client.get("/trends?year=1999").status_code == 404
+
+
+def test_repeated_wrong_passwords_lock_the_user_name(cb_env):
+    with cb_env.session() as session:
+        create_partner(session, "ishr", "partner-org", "correct horse battery", TODAY)
+        session.commit()
+    client = cb_env.client
+    for _ in range(5):
+        assert client.post("/partner/login", data={"username": "ishr",
+                                                   "password": "wrong"}).status_code == 401
+    locked = client.post("/partner/login", data={"username": "ishr",
+                                                 "password": "correct horse battery"})
+    assert locked.status_code == 429
+    other = client.post("/partner/login", data={"username": "someone", "password": "x"})
+    assert other.status_code == 401
