@@ -25,7 +25,6 @@ it. Nothing about the query is stored or logged.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -33,10 +32,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Flask, jsonify, request
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from casebase import auth
 from casebase.errors import BadQuery
-from casebase.models import Record
+from casebase.models import Record, RecordTerm
 from haven.taxonomy import load_taxonomy
 
 anonymity = Blueprint("anonymity", __name__, url_prefix="/api/v1")
@@ -55,22 +55,29 @@ def register_anonymity(app: Flask, csrf: CSRFProtect) -> None:
 def anonymity_counts():  # type: ignore[no-untyped-def]
     auth.require_partner()
     query = parse_anonymity_query(request.get_json(silent=True))
-    rows = auth.db().scalars(
-        sa.select(Record).where(Record.country == query["qi"]["country"],
-                                Record.state.in_(("published", "pending"))))
-    records = [(r.tier, r.record_id, _record_qis(r)) for r in rows]
+    records = visible_qis(auth.db(), query["qi"]["country"])
     classes = {name: count_class(query, [(rid, qi) for tier, rid, qi in records
                                          if tier in tiers])
                for name, tiers in _TIERS.items()}
     return jsonify(snapshot=auth.today(), classes=classes)
 
 
-def _record_qis(record: Record) -> dict[str, Any]:
-    data = json.loads(record.package_json)["package"]["record"]
-    return {"kind": data["kind"], "country": data["country"], "year": data["year"],
-            "year_to": data.get("year_to"), "gender": data.get("gender"),
-            "role": data.get("role"), "acts": data["acts"], "mechanisms": data["mechanisms"],
-            "perpetrators": data.get("perpetrators", []), "detained": bool(data["detained"])}
+def visible_qis(session: Session, country: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(tier, record id, QIs) of every published or pending record of ``country``, from
+    the indexed columns and terms (quarantined records are not counted)."""
+    rows = list(session.scalars(sa.select(Record).where(
+        Record.country == country, Record.state.in_(("published", "pending")))))
+    terms: dict[str, dict[str, list[str]]] = {}
+    ids = [r.record_id for r in rows]
+    for start in range(0, len(ids), 500):
+        for term in session.scalars(sa.select(RecordTerm).where(
+                RecordTerm.record_id.in_(ids[start:start + 500]))):
+            terms.setdefault(term.record_id, {}).setdefault(term.vocabulary, []).append(
+                term.term)
+    return [(r.tier, r.record_id, {
+        "kind": r.kind, "country": r.country, "year": r.year, "year_to": r.year_to,
+        "gender": r.gender, "role": r.role, "detained": bool(r.detained),
+        **{name: terms.get(r.record_id, {}).get(name, []) for name in _SETS}}) for r in rows]
 
 
 def recode(qi: Mapping[str, Any], recoding: Mapping[str, Any]) -> dict[str, Any]:

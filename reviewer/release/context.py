@@ -1,0 +1,102 @@
+"""What the gate needs from one report, read in one go: the opened report, its sealed
+reviewer records (with their authors' key ids), the verified bundle and the drafts,
+releases and approvals among those records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer.opening import ReportView, open_for_review
+from reviewer.redact import KnownIdentifiers
+from reviewer.release.facts import AttachmentChoice, Person
+from reviewer.report_fields import known_identifiers, language, risk_flags
+from reviewer.service import reviewer_names
+from reviewer.state import reviewer_state
+from reviewer.web import api, keys
+from reviewer.workspace import Entry, Opened, open_records, report_state
+from vault.bundle import VerifiedBundle
+
+RELEASE_KINDS = ("release_draft", "release", "release_withdrawn", "release_attachment")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    report_id: str
+    view: ReportView
+    records: Opened
+    authors: Mapping[str, str]  # record id -> author key id
+    bundle: VerifiedBundle
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        return self.view.report.fields
+
+    def person(self, key_id: str | None) -> Person | None:
+        if not key_id:
+            return None
+        key = self.bundle.key(key_id)
+        return Person(key_id, key is not None and key.role == "coordinator")
+
+    def verification(self) -> str | None:
+        return report_state(self.records).verification
+
+    def risk_flags(self) -> tuple[str, ...]:
+        return tuple(flag.code for flag in risk_flags(self.fields))
+
+    def risk_override(self) -> tuple[frozenset[str], str]:
+        """Coordinators (by key id, per the verified bundle) who approved an override."""
+        entries = [e for e in self.records.of("approval")
+                   if e.content.get("action") == "risk_override"]
+        by = {self.authors.get(e.record_id) for e in entries}
+        coordinators = frozenset(k for k in by if k and (p := self.person(k)) is not None
+                                 and p.is_coordinator)
+        reasons = " / ".join(str(e.content.get("reason", "")).strip() for e in entries)
+        return coordinators, reasons
+
+    def known(self) -> KnownIdentifiers:
+        return KnownIdentifiers.from_mapping(known_identifiers(self.fields))
+
+    def language(self) -> str:
+        return language(self.fields)
+
+    def latest_draft(self) -> Entry | None:
+        drafts = self.records.of("release_draft")
+        return drafts[-1] if drafts else None
+
+    def releases(self) -> dict[str, Mapping[str, Any]]:
+        """record id -> the latest sealed ``release`` record content (highest version)."""
+        latest: dict[str, Mapping[str, Any]] = {}
+        for entry in self.records.of("release"):
+            content = entry.content
+            rid = str(content.get("record_id"))
+            if rid not in latest or int(content["version"]) > int(latest[rid]["version"]):
+                latest[rid] = content
+        return latest
+
+    def withdrawn_records(self) -> set[str]:
+        return {str(e.content.get("record_id")) for e in self.records.of("release_withdrawn")}
+
+    def attachment_choices(self, blob_ids: tuple[str, ...]) -> tuple[AttachmentChoice, ...]:
+        approvals = {str(e.content.get("blob_id")): e for e in
+                     self.records.of("release_attachment")}
+        choices = []
+        for blob_id in blob_ids:
+            entry = approvals.get(blob_id)
+            choices.append(AttachmentChoice(
+                blob_id, scrubbed=entry is not None,
+                metadata_free=bool(entry and entry.content.get("metadata_free")),
+                approved_by=self.authors.get(entry.record_id) if entry else None))
+        return tuple(choices)
+
+
+def load_context(report_id: str) -> ReportContext:
+    state = reviewer_state()
+    client = api()
+    view = open_for_review(client, report_id, keys(), state.bundles)
+    raw = client.records(report_id=report_id)
+    trusted = state.bundles.current()
+    opened = open_records(raw, keys(), trusted.authors(), reviewer_names())
+    authors = {r.record_id: r.author_key_id for r in raw}
+    return ReportContext(report_id, view, opened, authors, trusted.bundle)

@@ -1,0 +1,166 @@
+"""A release draft: the record the reviewer writes, checked field by field.
+
+The anonymous-tier narrative is written by the reviewer from the redacted text, never a
+redacted original (S18): the draft starts empty, with the redacted narrative shown beside
+it for reference only. Defaults for the structured fields come from the reporter's answers
+and the triage record, to be checked by the reviewer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from haven.taxonomy import load_taxonomy
+from reviewer.release.errors import DraftInvalid
+
+TIERS = ("public", "partner")
+MAX_TITLE, MAX_NAME, MAX_NARRATIVE, MAX_ACTORS = 160, 200, 8000, 20
+_DATE = re.compile(r"\b(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\b")
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    tier: str
+    record: Mapping[str, Any]
+    suspect_set_estimate: int
+    suspect_set_reason: str
+    approver_key_id: str
+    attachments: tuple[str, ...] = ()
+
+
+def parse_draft(form: Mapping[str, Any], *, verification: str | None,
+                this_year: int) -> DraftInput:
+    """Build a checked draft from form values (lists for multi-selects); names the field."""
+    t = load_taxonomy()
+
+    def one(name: str, vocabulary: str | None = None, *, optional: bool = False) -> Any:
+        value = str(form.get(name) or "").strip()
+        if not value:
+            if optional:
+                return None
+            raise DraftInvalid(f"{name}: required")
+        if vocabulary and value not in t.ids(vocabulary):
+            raise DraftInvalid(f"{name}: {value!r} is not a {vocabulary} id")
+        return value
+
+    def many(name: str, vocabulary: str, *, minimum: int = 0) -> list[str]:
+        values = [v for v in form.get(name) or [] if v]
+        unknown = [v for v in values if v not in t.ids(vocabulary)]
+        if unknown:
+            raise DraftInvalid(f"{name}: unknown {vocabulary} {unknown}")
+        if len(values) < minimum:
+            raise DraftInvalid(f"{name}: choose at least {minimum}")
+        return sorted(set(values))
+
+    tier = one("tier")
+    if tier not in TIERS:
+        raise DraftInvalid("tier: public or partner")
+    named = bool(form.get("named"))
+    name = one("name", optional=True)
+    if named and not name:
+        raise DraftInvalid("name: a named record needs the name to publish")
+    record = {
+        "kind": one("kind", "record_kinds"),
+        "title": _text(form, "title", MAX_TITLE, required=True),
+        "name": name if named else None,
+        "country": _country(one("country")),
+        "year": _year(one("year"), this_year),
+        "year_to": None,
+        "gender": one("gender", "genders", optional=True),
+        "role": one("role", "roles", optional=True),
+        "acts": many("acts", "acts", minimum=1),
+        "perpetrators": many("perpetrators", "perpetrators"),
+        "mechanisms": many("mechanisms", "mechanisms", minimum=1),
+        "engagement": one("engagement", "engagement"),
+        "verification": verification or "unknown",
+        "anonymity_requested": bool(form.get("anonymity_requested")),
+        "named": named,
+        "detained": bool(form.get("detained")),
+        "narrative": _text(form, "narrative", MAX_NARRATIVE, required=True),
+        "un_actors": _lines(form.get("un_actors"), MAX_ACTORS),
+        "follow_up": [],
+        "outcome": one("outcome", "case_outcomes"),
+        "sg_citations": [],
+    }
+    if name is not None and not named:
+        raise DraftInvalid("name: only a named record carries a name (tick 'named')")
+    return DraftInput(tier, record, _estimate(form.get("suspect_set_estimate")),
+                      _text(form, "suspect_set_reason", 2000, required=True),
+                      _key_id(form.get("approver")),
+                      tuple(str(b) for b in form.get("attachments") or [] if b))
+
+
+def _text(form: Mapping[str, Any], name: str, limit: int, *, required: bool) -> str:
+    value = str(form.get(name) or "").strip()
+    if required and not value:
+        raise DraftInvalid(f"{name}: required")
+    if len(value) > limit:
+        raise DraftInvalid(f"{name}: at most {limit} characters")
+    return value
+
+
+def _lines(value: Any, limit: int) -> list[str]:
+    lines = [line.strip() for line in str(value or "").splitlines() if line.strip()]
+    if len(lines) > limit or any(len(line) > MAX_NAME for line in lines):
+        raise DraftInvalid(f"un_actors: at most {limit} lines of {MAX_NAME} characters")
+    return lines
+
+
+def _country(value: str) -> str:
+    code = value.upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise DraftInvalid("country: an ISO 3166-1 alpha-2 code such as BH")
+    return code
+
+
+def _year(value: str, this_year: int) -> int:
+    if not value.isdigit() or not 1945 <= int(value) <= this_year:  # noqa: PLR2004
+        raise DraftInvalid(f"year: a year between 1945 and {this_year}")
+    return int(value)
+
+
+def _estimate(value: Any) -> int:
+    text = str(value or "").strip()
+    if not text.isdigit() or int(text) < 1:
+        raise DraftInvalid("suspect_set_estimate: a whole number of people, at least 1")
+    return int(text)
+
+
+def _key_id(value: Any) -> str:
+    text = str(value or "")
+    if not re.fullmatch(r"[0-9a-f]{32}", text):
+        raise DraftInvalid("approver: choose a coordinator")
+    return text
+
+
+def latest_incident_day(fields: Mapping[str, Any], record_year: int | None) -> str | None:
+    """The latest incident date the report gives, rounded UP to the end of its month or
+    year when only those are known; else the end of the record's year."""
+    days = []
+    incidents = fields.get("incidents")
+    for incident in incidents if isinstance(incidents, list) else []:
+        value = incident.get("date") if isinstance(incident, Mapping) else None
+        for match in _DATE.finditer(value if isinstance(value, str) else ""):
+            day = _end_of(match)
+            if day:
+                days.append(day)
+    if not days and record_year:
+        days.append(f"{record_year}-12-31")
+    return max(days) if days else None
+
+
+def _end_of(match: re.Match[str]) -> str | None:
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        if day:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        if month:
+            following = dt.date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+            return (following - dt.timedelta(days=1)).isoformat()
+        return f"{int(year):04d}-12-31"
+    except ValueError:
+        return None

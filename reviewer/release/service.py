@@ -1,0 +1,227 @@
+"""The release steps the views call: check, draft, approve, withdraw, deliver.
+
+Plain functions over a ``ReportContext`` (one opened report and its sealed records) and the
+process's ``ReleaseRuntime``; they sign with the session's unlocked key (``reviewer.web``)
+and seal what they decide as reviewer records:
+
+- ``release_draft`` ``{"draft", "body", "drafter_key_id", "drafter_signature", "level"}``
+- ``release`` ``{"record_id", "version", "tier", "level", "record", "package_sha256"}``
+- ``release_withdrawn`` ``{"record_id", "version", "reason"}``
+- ``release_attachment`` ``{"blob_id", "scrubbed_sha256", "transform", "metadata_free"}``
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer.release.anonymity import Assessment, assess
+from reviewer.release.context import ReportContext
+from reviewer.release.draft import DraftInput, latest_incident_day
+from reviewer.release.errors import AnonymityUnavailable, GateRefused, ReleaseError
+from reviewer.release.facts import ReleaseFacts
+from reviewer.release.gate import GateResult, run_gate
+from reviewer.release.keys import load_release_key
+from reviewer.release.outbox import Delivery, OutboxItem
+from reviewer.release.package import (
+    consent_snapshot,
+    finish_release,
+    new_record_id,
+    release_body,
+    sign_as,
+    tombstone,
+)
+from reviewer.release.rules import consent_rule
+from reviewer.release.runtime import ReleaseRuntime
+from reviewer.service import write_record
+from reviewer.web import api, keys
+from vault.canonical import b64encode, canonical_json, utc_day
+
+
+@dataclass(frozen=True)
+class Checked:
+    facts: ReleaseFacts
+    result: GateResult
+
+
+def check(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime, *,
+          drafter_key_id: str, today: str | None = None) -> Checked:
+    """Gather every fact about ``draft`` and run all eight rules."""
+    today = today or utc_day()
+    previous = _previous(ctx)
+    assessment, error = None, None
+    try:
+        assessment = assess(draft.record, draft.tier, runtime.counts(), runtime.settings,
+                            exclude_record_id=previous["record_id"] if previous else None)
+    except AnonymityUnavailable as exc:
+        error = str(exc)
+    override_by, override_reason = ctx.risk_override()
+    facts = ReleaseFacts(
+        today=today, tier=draft.tier, record=draft.record, consent=ctx.view.consent,
+        verification=ctx.verification(), risk_flags=ctx.risk_flags(),
+        risk_override_by=override_by, risk_override_reason=override_reason,
+        known=ctx.known(), language=ctx.language(), anonymity=assessment,
+        anonymity_error=error, suspect_set_estimate=draft.suspect_set_estimate,
+        previous_release=previous["record"] if previous else None,
+        drafter=ctx.person(drafter_key_id), approver=ctx.person(draft.approver_key_id),
+        latest_incident_day=latest_incident_day(ctx.fields, draft.record.get("year")),
+        attachments=ctx.attachment_choices(draft.attachments),
+    )
+    return Checked(facts, run_gate(facts, runtime.settings))
+
+
+def save_draft(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime) -> Checked:
+    """Run the gate; when it passes, fix the package body, sign it as drafter, seal it."""
+    me = keys()
+    checked = check(ctx, draft, runtime, drafter_key_id=me.key_id)
+    if not checked.result.passed:
+        raise GateRefused(list(checked.result.reasons), checked)
+    assessment = _assessment(checked)
+    release_key = load_release_key(runtime.settings)
+    previous = _previous(ctx)
+    record_id = previous["record_id"] if previous else new_record_id()
+    version = max(int(previous["version"]) if previous else 0,
+                  runtime.outbox.highest_version(record_id)) + 1
+    approver = ctx.bundle.key(draft.approver_key_id)
+    if approver is None:
+        raise ReleaseError("the approver's key is not in the verified bundle")
+    body = release_body(
+        org_id=release_key.org_id, record_id=record_id, version=version, issued_at=utc_day(),
+        tier=draft.tier, snapshot=consent_snapshot(ctx.view.consent,
+                                                   checked.facts.required_scope),
+        record=assessment.record, release_pk=release_key.public_key,
+        drafter={"id": me.key_id, "pk": b64encode(bytes(me.signing_key().verify_key))},
+        approver={"id": approver.id, "pk": b64encode(approver.ed25519_pk)},
+        certificate=release_key.certificate)
+    write_record("release_draft", {
+        "draft": dataclasses.asdict(draft), "body": body, "drafter_key_id": me.key_id,
+        "drafter_signature": sign_as("drafter", body, me.signing_key()),
+        "level": assessment.level}, report_id=ctx.report_id)
+    api().audit_event("release_draft", ctx.report_id)
+    return checked
+
+
+def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[Delivery]]:
+    """Second person: the gate again, then sign, seal the release record, queue, send."""
+    entry = ctx.latest_draft()
+    if entry is None:
+        raise ReleaseError("there is no release draft to approve")
+    content = entry.content
+    draft = draft_from_record(content["draft"])
+    me = keys()
+    if draft.approver_key_id != me.key_id:
+        raise ReleaseError("this draft names another coordinator as its approver")
+    checked = check(ctx, draft, runtime, drafter_key_id=str(content["drafter_key_id"]))
+    if not checked.result.passed:
+        raise GateRefused(list(checked.result.reasons), checked)
+    body = content["body"]
+    snapshot = consent_snapshot(ctx.view.consent, checked.facts.required_scope)
+    if _assessment(checked).record != body["record"] or snapshot != body["consent_snapshot"]:
+        raise ReleaseError("the case base or the consent changed since the draft was signed: "
+                           "the drafter must draft again")
+    release_key = load_release_key(runtime.settings)
+    signed = finish_release(body, str(content["drafter_signature"]),
+                            sign_as("approver", body, me.signing_key()),
+                            release_key.signing_key)
+    write_record("release", {
+        "record_id": body["record_id"], "version": body["version"], "tier": body["tier"],
+        "level": content.get("level", 0), "record": body["record"],
+        "package_sha256": hashlib.sha256(canonical_json(signed)).hexdigest()},
+        report_id=ctx.report_id)
+    api().audit_event("release_approve", ctx.report_id)
+    runtime.outbox.enqueue_release(signed, ctx.report_id, int(content.get("level", 0)))
+    return checked, deliver(runtime)
+
+
+def withdraw_if_needed(ctx: ReportContext, runtime: ReleaseRuntime) -> list[str]:
+    """A released record whose consent no longer holds gets a signed tombstone (S20)."""
+    done = ctx.withdrawn_records()
+    queued = []
+    for record_id, release in ctx.releases().items():
+        if record_id in done or _consent_holds(ctx, release["record"]):
+            continue
+        release_key = load_release_key(runtime.settings)
+        version = max(int(release["version"]), runtime.outbox.highest_version(record_id)) + 1
+        signed = tombstone(org_id=release_key.org_id, record_id=record_id, version=version,
+                           issued_at=utc_day(), reason="consent_withdrawn",
+                           release_key=release_key.signing_key,
+                           certificate=release_key.certificate)
+        write_record("release_withdrawn", {"record_id": record_id, "version": version,
+                                           "reason": "consent_withdrawn"},
+                     report_id=ctx.report_id)
+        runtime.outbox.enqueue_tombstone(signed, ctx.report_id)
+        queued.append(record_id)
+    return queued
+
+
+def deliver(runtime: ReleaseRuntime) -> list[Delivery]:
+    """Send what is due, re-checking each release's consent with this reviewer's key."""
+    from reviewer.release.context import load_context
+    from reviewer.vault_client import VaultApiError
+
+    def consent_check(item: OutboxItem) -> bool | None:
+        try:
+            ctx = load_context(str(item.report_id))
+        except (VaultApiError, ReleaseError):
+            return None
+        return _consent_holds(ctx, item.package["package"]["record"])
+
+    return runtime.outbox.deliver_due(runtime.post, consent_check=consent_check)
+
+
+def recheck_k(runtime: ReleaseRuntime) -> list[tuple[str, int]]:
+    """Live released records whose class fell below k + margin (after a withdrawal)."""
+    from reviewer.release.generalise import Recoding, quasi_identifiers
+
+    source, need, low = runtime.counts(), runtime.settings.required_class_size, []
+    for released in runtime.outbox.released():
+        if released.withdrawn:
+            continue
+        counts = source.counts(quasi_identifiers(released.record), Recoding(released.level),
+                               released.record_id)
+        scopes = ("public", "public_partner") if released.tier == "public" else (
+            "public_partner",)
+        smallest = min(counts[s].k + 1 for s in scopes)
+        if smallest < need:
+            low.append((released.record_id, smallest))
+    return low
+
+
+def draft_from_record(data: Mapping[str, Any]) -> DraftInput:
+    return DraftInput(tier=str(data["tier"]), record=dict(data["record"]),
+                      suspect_set_estimate=int(data["suspect_set_estimate"]),
+                      suspect_set_reason=str(data["suspect_set_reason"]),
+                      approver_key_id=str(data["approver_key_id"]),
+                      attachments=tuple(data.get("attachments", ())))
+
+
+def _consent_holds(ctx: ReportContext, record: Mapping[str, Any]) -> bool:
+    probe = ReleaseFacts(
+        today=utc_day(), tier="public", record=record, consent=ctx.view.consent,
+        verification=None, risk_flags=(), risk_override_by=frozenset(),
+        risk_override_reason="", known=ctx.known(), language="en", anonymity=None,
+        anonymity_error=None, suspect_set_estimate=None, previous_release=None,
+        drafter=None, approver=None, latest_incident_day=None)
+    reason = consent_rule(probe, _no_age_limit())
+    return reason is None
+
+
+def _no_age_limit():  # type: ignore[no-untyped-def]
+    """Consent that aged after release does not withdraw it; only a withdrawal does."""
+    from reviewer.release.settings import ReleaseSettings
+
+    return ReleaseSettings(consent_max_age_days=10**6)
+
+
+def _previous(ctx: ReportContext) -> Mapping[str, Any] | None:
+    live = [r for rid, r in ctx.releases().items() if rid not in ctx.withdrawn_records()]
+    return max(live, key=lambda r: int(r["version"])) if live else None
+
+
+def _assessment(checked: Checked) -> Assessment:
+    if checked.facts.anonymity is None:
+        raise ReleaseError("k-anonymity was not computed")
+    return checked.facts.anonymity
