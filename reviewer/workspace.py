@@ -26,8 +26,8 @@ class Entry:
     kind: str
     day: str
     author: str
-    content: Mapping[str, Any]
-    record_id: str
+    content: Mapping[str, Any] = field(repr=False)  # decrypted: kept out of logs
+    record_id: str = ""
 
 
 @dataclass

@@ -58,4 +58,5 @@ def logout():  # type: ignore[no-untyped-def]
         api().logout()  # on failure the server-side session still ends; the token expires
     response = redirect(url_for("auth.login"))
     sign_out(response)
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response

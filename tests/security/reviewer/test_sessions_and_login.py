@@ -101,7 +101,8 @@ def test_logout_ends_the_session_and_wipes_the_key(rv):
     sid = _sid(coord)
     state = rv.app.extensions["haven_reviewer"]
     assert state.keys.is_unlocked(sid)
-    coord.post("/logout")
+    response = coord.post("/logout")
+    assert "storage" in response.headers["Clear-Site-Data"]
     assert not state.keys.is_unlocked(sid)
     assert coord.client.get("/inbox/").status_code == 302
 
