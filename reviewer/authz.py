@@ -73,6 +73,7 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "reports.show": "read_report",
         "reports.scrubbed": "download_scrubbed",
         "reports.raw": "download_raw",
+        "reports.custody": "verify",
         "reports.raw_confirm": "download_raw",
         "reports.label": "annotate",
         "reports.note": "annotate",

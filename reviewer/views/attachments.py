@@ -14,12 +14,14 @@ from reviewer.errors import ScrubError, WrongPassphrase
 from reviewer.filenames import content_disposition, with_suffix
 from reviewer.headers import DOWNLOAD_CSP
 from reviewer.scrub import scrub
+from reviewer.service import write_record
 from reviewer.state import reviewer_state
 from reviewer.unlock import confirm_passphrase
 from reviewer.views.reports import RID, blueprint, load_view
 from reviewer.web import api, keys
+from vault.canonical import utc_day
 from vault.errors import VaultError
-from vault.open import open_attachment
+from vault.open import custody_record, open_attachment, sign_custody_record
 
 BLOB = "<string(length=64):blob_id>"
 
@@ -55,9 +57,31 @@ def scrubbed(report_id: uuid.UUID, blob_id: str):  # type: ignore[no-untyped-def
               "error")
         return redirect(url_for("reports.show", report_id=report_id))
     api().audit_event("scrubbed_download", str(report_id))
+    # S8: a derived copy records its transform and its parent's hash (sealed, signed).
+    write_record("derived", {"blob_id": blob_id, "parent_sha256": clean.parent_sha256,
+                             "transform": clean.transform, "sha256": clean.sha256},
+                 report_id=str(report_id))
     response = _download(clean.data, with_suffix(entry.name, "scrubbed", clean.extension))
     response.headers["X-Haven-Transform"] = clean.transform
     return response
+
+
+@blueprint.route(f"/{RID}/attachments/{BLOB}/custody", methods=["POST"])
+def custody(report_id: uuid.UUID, blob_id: str):  # type: ignore[no-untyped-def]
+    """S8: after the file opened and its SHA-256 matched, sign what was verified."""
+    f.EmptyForm().validate_on_submit()
+    try:
+        entry, _data = _plaintext(report_id, blob_id)  # every check of open_attachment
+    except VaultError as exc:
+        flash(_("The file failed its checks (%(code)s): nothing was recorded.", code=exc.code),
+              "error")
+        return redirect(url_for("reports.show", report_id=report_id))
+    view = load_view(report_id)
+    signed = sign_custody_record(custody_record(view.report, entry, day=utc_day()),
+                                 keys().signing_key())
+    write_record("custody", signed, report_id=str(report_id))
+    flash(_("Chain-of-custody record signed for this file."), "status")
+    return redirect(url_for("reports.show", report_id=report_id))
 
 
 @blueprint.route(f"/{RID}/attachments/{BLOB}/raw")
