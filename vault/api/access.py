@@ -17,12 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from vault.errors import NoAccess, QuotaExceeded
-from vault.models import Blob, Event, Report, Stanza
+from vault.models import AuditEntry, Blob, Event, Report, Stanza
 from vault.reviewer_models import Alert, Assignment, DecryptOpen, ReviewerKey
 from vault.reviewer_store import AccountView
 from vault.store import check_report_id
 
 ALERT_BULK_OPEN = "bulk_open"
+ALERT_BULK_EXPORT = "bulk_export"
 
 
 @dataclass(frozen=True)
@@ -190,19 +191,36 @@ def record_open(session: Session, account: AccountView, report_id: str, today: d
         raise QuotaExceeded(f"the daily quota of {quota.per_day} reports is used up")
     session.add(DecryptOpen(account_id=account.account_id, day=today, report_id=report_id))
     count = int(opened) + 1
+    session.flush()
     if count <= quota.alert_threshold:
-        session.flush()
         return None
+    _raise_alert(session, account.account_id, today, ALERT_BULK_OPEN, count)
+    return count
+
+
+def record_export(session: Session, account: AccountView, today: dt.date, quota: Quota
+                  ) -> int | None:
+    """After an export was audited: past the alert threshold of exports today, an alert
+    (S14: alerts on bulk opens and exports). Returns the count when it alerted."""
+    count = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor == account.account_id, AuditEntry.action == "export",
+        AuditEntry.day == today)) or 0
+    if count <= quota.alert_threshold:
+        return None
+    _raise_alert(session, account.account_id, today, ALERT_BULK_EXPORT, int(count))
+    return int(count)
+
+
+def _raise_alert(session: Session, account_id: str, today: dt.date, kind: str,
+                 count: int) -> None:
     alert = session.scalar(sa.select(Alert).where(
-        Alert.account_id == account.account_id, Alert.day == today,
-        Alert.kind == ALERT_BULK_OPEN))
+        Alert.account_id == account_id, Alert.day == today, Alert.kind == kind))
     if alert is None:
-        session.add(Alert(alert_id=str(uuid.uuid4()), day=today, account_id=account.account_id,
-                          kind=ALERT_BULK_OPEN, count=count))
+        session.add(Alert(alert_id=str(uuid.uuid4()), day=today, account_id=account_id,
+                          kind=kind, count=count))
     else:
         alert.count = count
     session.flush()
-    return count
 
 
 def list_alerts(session: Session, *, limit: int, after: tuple[dt.date, str] | None

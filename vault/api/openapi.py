@@ -100,7 +100,8 @@ SCHEMAS: dict[str, Any] = {
         "action": {"type": "string"}, "target": {"type": ["string", "null"]},
         "entry_hash": {"type": "string"}}),
     "Alert": _obj({"alert_id": UUID, "day": DAY, "account_id": UUID,
-                   "kind": {"const": "bulk_open"}, "count": {"type": "integer"}}),
+                   "kind": {"enum": ["bulk_open", "bulk_export"]},
+                   "count": {"type": "integer"}}),
 }
 
 _ERROR_STATUSES = {

@@ -84,6 +84,11 @@ def report_action():
     if report_id is not None:
         access.access_for(session, context.caller().account, check_uuid(report_id, "report_id"))
     entry = auditing.record(session, body["action"], report_id=report_id)
+    if body["action"] == "export":
+        caller, state = context.caller().account, context.state()
+        crossed = access.record_export(session, caller, context.today(), state.quota)
+        if crossed is not None:
+            auditing.record(session, "bulk_export_alert", detail={"count": crossed})
     return jsonify(auditing.entry_json(entry)), 201
 
 

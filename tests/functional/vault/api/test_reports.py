@@ -113,6 +113,15 @@ class TestQuota:
         entries = vapi_client.get("/api/v1/audit?limit=200", headers=vapi_as("ada")).get_json()
         assert "bulk_open_alert" in [e["action"] for e in entries["entries"]]
 
+    def test_bulk_exports_raise_an_alert(self, vapi_client, vapi_instance, vapi_as):
+        report_id = add_report(vapi_instance)
+        for _ in range(3):
+            answer = vapi_client.post("/api/v1/audit", headers=vapi_as("coord"),
+                                      json={"action": "export", "report_id": report_id})
+            assert answer.status_code == 201
+        alerts = vapi_client.get("/api/v1/alerts", headers=vapi_as("ada")).get_json()["alerts"]
+        assert [(a["kind"], a["count"]) for a in alerts] == [("bulk_export", 3)]
+
 
 def test_reviewer_events_chain_and_sequence(vapi_client, vapi_instance, vapi_as):
     report_id = add_report(vapi_instance)
