@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from presidio_analyzer import Pattern, PatternRecognizer
+
 from reviewer.redact.model import Span
 from reviewer.redact.text import CJK_CLASS, LEFT_EDGE, loose_key
 
@@ -108,54 +110,68 @@ _ZH_TITLES_BEFORE = (
 _ZH_FUNCTION = "的在被说和与是了于等也都曾已向把给让从对到将及因后前时告称表要问打带警来去"
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> dict[str, re.Pattern[str]]:
+def _pattern_parts() -> dict[str, tuple[str, str, str]]:
+    """(cue before, name, cue after) per family; the cues become look-arounds."""
     latin_full = rf"{_LATIN_NAME}(?:\s+(?:{_LATIN_PARTICLE}\s+)?{_LATIN_NAME}){{0,3}}"
     cyr_full = rf"{_CYRILLIC_NAME}(?:\s+{_CYRILLIC_NAME}){{0,2}}"
     zh_given = rf"(?:(?![{_ZH_FUNCTION}])[\u4e00-\u9fff])"
+    latin_initials = r"(?:[A-Z]\.\s?){1,2}[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s(?:[A-Z]\.\s?){1,2}"
+    cyr_initials = (
+        r"(?:[А-ЯЁ]\.\s?){1,2}[А-ЯЁ][а-яё]{2,}|[А-ЯЁ][а-яё]{2,}\s(?:[А-ЯЁ]\.\s?){1,2}"
+    )
     return {
-        "latin": re.compile(
+        "latin": (
             rf"(?<![^\W{CJK_CLASS}])(?<!\.)(?:(?i:{_LATIN_CUES}),?\s+"
-            rf"(?:(?i:{_LATIN_TITLES})\.?\s+)?|(?i:{_LATIN_TITLES})\.?\s+)(?P<name>{latin_full})"
+            rf"(?:(?i:{_LATIN_TITLES})\.?\s+)?|(?i:{_LATIN_TITLES})\.?\s+)",
+            latin_full,
+            "",
         ),
-        "cyrillic": re.compile(
-            rf"{LEFT_EDGE}(?i:{_CYRILLIC_CUES}),?\s+(?:[А-ЯЁA-Z]{{2,6}}\s+)?(?P<name>{cyr_full})"
+        "cyrillic": (
+            rf"{LEFT_EDGE}(?i:{_CYRILLIC_CUES}),?\s+(?:[А-ЯЁA-Z]{{2,6}}\s+)?", cyr_full, ""
         ),
-        "latin_initials": re.compile(
-            r"(?<![\w.])(?P<name>(?:[A-Z]\.\s?){1,2}[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s(?:[A-Z]\.\s?){1,2})"
+        "latin_initials": (r"(?<![\w.])", f"(?:{latin_initials})", ""),
+        "cyrillic_initials": (r"(?<![\w.])", f"(?:{cyr_initials})", ""),
+        "arabic": (
+            rf"(?<!\w)[وفبل]?(?:{_AR_TITLES})\s+", rf"{_AR_WORD}(?:\s+{_AR_WORD}){{0,2}}", ""
         ),
-        "cyrillic_initials": re.compile(
-            r"(?<![\w.])(?P<name>(?:[А-ЯЁ]\.\s?){1,2}[А-ЯЁ][а-яё]{2,}|[А-ЯЁ][а-яё]{2,}\s(?:[А-ЯЁ]\.\s?){1,2})"
+        "zh_after": ("", rf"[{_ZH_SURNAMES}]{zh_given}{{0,2}}?", f"(?:{_ZH_TITLES_AFTER})"),
+        "zh_before": (f"(?:{_ZH_TITLES_BEFORE})", rf"[{_ZH_SURNAMES}]{zh_given}{{1,2}}", ""),
+        "zh_kin": (
+            f"(?:{_ZH_KIN_BEFORE})", f"{zh_given}{{2,4}}", rf"[{_ZH_FUNCTION}，。、；：“”（）\s]"
         ),
-        "arabic": re.compile(
-            rf"(?<!\w)[وفبل]?(?:{_AR_TITLES})\s+(?P<name>{_AR_WORD}(?:\s+{_AR_WORD}){{0,2}})"
-        ),
-        "zh_after": re.compile(
-            rf"(?P<name>[{_ZH_SURNAMES}]{zh_given}{{0,2}}?)(?:{_ZH_TITLES_AFTER})"
-        ),
-        "zh_before": re.compile(
-            rf"(?:{_ZH_TITLES_BEFORE})(?P<name>[{_ZH_SURNAMES}]{zh_given}{{1,2}})"
-        ),
-        "zh_kin": re.compile(
-            rf"(?:{_ZH_KIN_BEFORE})(?P<name>{zh_given}{{2,4}})(?=[{_ZH_FUNCTION}，。、；：“”（）\s])"
-        ),
-        "zh_dot": re.compile(r"[\u4e00-\u9fff]{2,5}[·•・][\u4e00-\u9fff]{2,5}"),
+        "zh_dot": ("", r"[\u4e00-\u9fff]{2,5}[·•・][\u4e00-\u9fff]{2,5}", ""),
     }
+
+
+@lru_cache(maxsize=1)
+def _recognizers() -> dict[str, PatternRecognizer]:
+    """One Presidio PatternRecognizer per family, built once. Cues sit in look-behinds
+    (the ``regex`` module Presidio uses allows variable-length ones), so each result is the
+    name alone. No global IGNORECASE: capitals are what mark a Latin or Cyrillic name."""
+    recognizers = {}
+    for family, (before, name, after) in _pattern_parts().items():
+        regex_text = (f"(?<={before})" if before else "") + name + (f"(?={after})" if after else "")
+        recognizers[family] = PatternRecognizer(
+            supported_entity="PERSON",
+            name=f"haven-person-{family}",
+            patterns=[Pattern(family, regex_text, 0.6)],
+            global_regex_flags=int(re.DOTALL),  # the same bit in the regex module
+        )
+    return recognizers
 
 
 def find_persons(text: str) -> list[Span]:
     spans: list[Span] = []
-    for name, pattern in _compiled().items():
-        for match in pattern.finditer(text):
-            group = "name" if "name" in pattern.groupindex else 0
-            start, end = match.span(group)
-            if name == "arabic":
+    for family, recognizer in _recognizers().items():
+        for result in recognizer.analyze(text, ["PERSON"], None):
+            start, end = result.start, result.end
+            if family == "arabic":
                 # A given name follows a title; a word with the article is a noun or an
                 # adjective ("القاضي الطلب", "الضابط المسؤول").
                 end = start if text.startswith("ال", start) else _arabic_name_end(text, start, end)
-            elif name in {"latin", "cyrillic"}:
+            elif family in {"latin", "cyrillic"}:
                 start, end = _trim_latin(text, start, end)
-                if name == "cyrillic" and _CYRILLIC_INSTITUTION_AFTER.match(text, end):
+                if family == "cyrillic" and _CYRILLIC_INSTITUTION_AFTER.match(text, end):
                     end = start
             if end > start:
                 key = "PERSON:" + (loose_key(text[start:end]) or text[start:end])
@@ -175,9 +191,11 @@ def _trim_latin(text: str, start: int, end: int) -> tuple[int, int]:
     if _CYRILLIC_INSTITUTIONS.match(text, start):
         return start, start
     words = list(re.finditer(r"\S+", text[start:end]))
-    if words and _TITLE_WORD.match(words[0].group()):
+    while words and _TITLE_WORD.match(words[0].group()):
+        words.pop(0)  # "Me Didier Hakizimana"; "General Prosecutor" leaves nothing
+    if not words or re.fullmatch(_LATIN_PARTICLE, words[0].group()):
         return start, start
-    if words and words[0].group().strip(".,") in _NOT_NAMES:
+    if words[0].group().strip(".,") in _NOT_NAMES:
         return start, start  # "my colleague The Times": an article starts a title, not a name
     while words and (words[-1].group().strip(".,") in _NOT_NAMES or re.fullmatch(
         _LATIN_PARTICLE, words[-1].group())):
