@@ -40,6 +40,7 @@ def _read_stdin() -> str:
 @click.option("--allow-coarse-dates", is_flag=True,
               help="Keep month-level dates (consented); day-exact dates are always masked.")
 def redact(
+    *,
     lang: str,
     known_names: tuple[str, ...],
     known_orgs: tuple[str, ...],

@@ -6,6 +6,9 @@ Latin and Cyrillic: a capitalised name right after a title (Mr., Mme, Sr., г-н
 three words after a title (السيد، المحامية، العقيد…) up to a function word. Chinese: a common
 surname plus one or two characters before or after a title (王先生, 律师李明), and
 transliterated names joined by a middle dot (伊力哈木·土赫提).
+
+Each family is a Presidio PatternRecognizer (no NLP engine, no model); the results are then
+trimmed of title words, articles and institution names.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 from reviewer.redact.errors import CorpusError
 from reviewer.redact.evaluation import load_corpus, parse_narrative
 from reviewer.redact.model import LANGUAGES, SPAN_TYPES
-from reviewer.redact.text import script_of
+from reviewer.redact.text import script_of, tokenize
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.json"))
@@ -41,11 +41,11 @@ def test_some_narratives_mix_scripts() -> None:
     mixed = []
     for narrative in load_corpus(CORPUS):
         scripts = {script_of(c) for c in narrative.text} - {"digit", "other"}
-        if len(scripts - {"latin"}) >= 1 and "latin" in scripts and narrative.lang != "en":
+        # A URL or e-mail brings Latin letters into any text: count real words only.
+        words = {t.script for t in tokenize(narrative.text) if len(t.text) > 3}
+        if len(scripts & words) > 1 and narrative.id not in mixed:
             mixed.append(narrative.id)
-        elif narrative.lang == "en" and len(scripts) > 1:
-            mixed.append(narrative.id)
-    assert len(mixed) >= 4
+    assert len(mixed) >= 4, mixed
 
 
 def test_limitations_are_explained_and_rare() -> None:
