@@ -76,9 +76,32 @@ SELECT format('GRANT INSERT, DELETE ON events TO %I', :'vault_api_role')
 \gexec
 SELECT format('GRANT INSERT ON bundles TO %I', :'vault_api_role')
 \gexec
--- The audit log is append-only for every app: no UPDATE, no DELETE, no TRUNCATE (S17).
+-- The audit log is append-only for every app (S17). vault.audit takes
+-- LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE to number entries without gaps, and
+-- PostgreSQL allows that lock only with UPDATE or DELETE privilege; so the role gets UPDATE
+-- on audit_entries, and the triggers below refuse every UPDATE, DELETE and TRUNCATE of the
+-- log, whoever asks (nothing in Haven rewrites it; a purge leaves keyed hashes in place).
 SELECT format('GRANT SELECT, INSERT ON audit_entries, audit_heads TO %I', :'vault_api_role')
 \gexec
+SELECT format('GRANT UPDATE ON audit_entries TO %I', :'vault_api_role')
+\gexec
+CREATE OR REPLACE FUNCTION haven_audit_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only (% on %)', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+REVOKE ALL ON FUNCTION haven_audit_append_only() FROM PUBLIC;
+DROP TRIGGER IF EXISTS haven_audit_entries_append_only ON audit_entries;
+CREATE TRIGGER haven_audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+    FOR EACH ROW EXECUTE FUNCTION haven_audit_append_only();
+DROP TRIGGER IF EXISTS haven_audit_entries_no_truncate ON audit_entries;
+CREATE TRIGGER haven_audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION haven_audit_append_only();
+DROP TRIGGER IF EXISTS haven_audit_heads_append_only ON audit_heads;
+CREATE TRIGGER haven_audit_heads_append_only BEFORE UPDATE OR DELETE ON audit_heads
+    FOR EACH ROW EXECUTE FUNCTION haven_audit_append_only();
 -- Reviewer accounts, sessions and reviewer records.
 SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I',
               'accounts, reviewer_keys, recovery_codes, api_tokens, assignments, '
