@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from reviewer.errors import ReviewerError
 from reviewer.keyring import ReviewerKeys
 from reviewer.trust import BundleCache
@@ -38,7 +40,7 @@ class ReportUnreadable(ReviewerError):
 @dataclass(frozen=True)
 class Warning:
     code: str
-    message: str
+    message: Any  # text, or a lazy translation
 
 
 @dataclass
@@ -67,8 +69,9 @@ def open_for_review(client: VaultClient, report_id: str, keys: ReviewerKeys,
     view.consent = consent_state(view.events, view.report.reporter_signing_pk,
                                  initial=view.report.initial_consent)
     if view.report.server_sealed:
-        view.warnings.append(Warning("server_sealed", "Sealed by the server on the no-JS path: "
-                                     "the intake server saw this report in plaintext."))
+        view.warnings.append(Warning("server_sealed", _l(
+            "Sealed by the server on the no-JS path: the intake server saw this report in "
+            "plaintext.")))
     return view
 
 
@@ -92,8 +95,8 @@ def _check_blob_index(view: ReportView) -> None:
     stored = {b.blob_id: b.ct_len for b in view.detail.blobs}
     for entry in view.report.attachments:
         if stored.get(entry.blob_id) != entry.ct_len:
-            view.warnings.append(Warning("manifest_mismatch", f"attachment "
-                                         f"{entry.blob_id[:12]} has the wrong stored length"))
+            view.warnings.append(Warning("manifest_mismatch", _l(
+                "attachment %(blob)s has the wrong stored length", blob=entry.blob_id[:12])))
 
 
 def _open_events(view: ReportView, keys: ReviewerKeys, bundles: BundleCache) -> None:
@@ -129,8 +132,8 @@ def _events_one_by_one(envelopes: list[bytes], view: ReportView, sk: bytes,
             event = parse_signed_event(decrypt_body(key, info.nonce, info.body, info.header),
                                        reporter_vk)
             if event.report_id != view.report.report_id:
-                view.warnings.append(Warning("event_replay", f"stored event {index} belongs "
-                                             "to another report"))
+                view.warnings.append(Warning("event_replay", _l(
+                    "stored event %(n)s belongs to another report", n=index)))
                 continue
             events.append(event)
         except VaultError as exc:
