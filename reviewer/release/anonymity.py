@@ -107,7 +107,9 @@ def assess(record: Mapping[str, Any], tier: str, source: CountSource,
     for level in range(len(LEVELS)):
         recoding = Recoding(level)
         published = published_fields(record, recoding)
-        counts = source.counts(quasi_identifiers(published), recoding, exclude_record_id)
+        # The exact values go in the query: the case base recodes them like every record
+        # it holds (a suppressed role would otherwise never match a role group).
+        counts = source.counts(quasi_identifiers(record), recoding, exclude_record_id)
         seen[recoding.name] = counts
         short = [s for s in scopes if counts[s].k + 1 < need]
         narrow = [s for s in scopes

@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS released (
     tier TEXT NOT NULL,
     record TEXT NOT NULL,
     level INTEGER NOT NULL DEFAULT 0,
+    qi TEXT NOT NULL DEFAULT '{}',
     withdrawn INTEGER NOT NULL DEFAULT 0
 );
 """
@@ -88,6 +89,7 @@ class Released:
     tier: str
     record: Mapping[str, Any]
     level: int
+    qi: Mapping[str, Any]  # exact quasi-identifiers, for re-counting at ``level``
     withdrawn: bool
 
 
@@ -128,7 +130,8 @@ class Outbox:
 
     # --- queueing ----------------------------------------------------------------------
 
-    def enqueue_release(self, signed: Mapping[str, Any], report_id: str, level: int) -> int:
+    def enqueue_release(self, signed: Mapping[str, Any], report_id: str, level: int,
+                        qi: Mapping[str, Any]) -> int:
         body = signed["package"]
         with self._db() as db:
             cursor = db.execute(
@@ -137,12 +140,12 @@ class Outbox:
                 (body["record_id"], body["version"], report_id, json.dumps(signed),
                  utc_day()))
             db.execute(
-                "INSERT INTO released (record_id, report_id, version, tier, record, level) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+                "INSERT INTO released (record_id, report_id, version, tier, record, level, qi) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
                 "version = excluded.version, tier = excluded.tier, record = excluded.record, "
-                "level = excluded.level",
+                "level = excluded.level, qi = excluded.qi",
                 (body["record_id"], report_id, body["version"], body["tier"],
-                 json.dumps(body["record"]), level))
+                 json.dumps(body["record"]), level, json.dumps(dict(qi))))
             return int(cursor.lastrowid or 0)
 
     def enqueue_tombstone(self, signed: Mapping[str, Any], report_id: str | None) -> int:
@@ -176,7 +179,8 @@ class Outbox:
             query, args = query + " WHERE report_id = ?", (report_id,)
         with self._db() as db:
             return [Released(r["record_id"], r["report_id"], r["version"], r["tier"],
-                             json.loads(r["record"]), r["level"], bool(r["withdrawn"]))
+                             json.loads(r["record"]), r["level"], json.loads(r["qi"]),
+                             bool(r["withdrawn"]))
                     for r in db.execute(query + " ORDER BY record_id", args)]
 
     def highest_version(self, record_id: str) -> int:

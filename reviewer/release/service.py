@@ -24,6 +24,7 @@ from reviewer.release.draft import DraftInput, latest_incident_day
 from reviewer.release.errors import AnonymityUnavailable, GateRefused, ReleaseError
 from reviewer.release.facts import ReleaseFacts
 from reviewer.release.gate import GateResult, run_gate
+from reviewer.release.generalise import quasi_identifiers
 from reviewer.release.keys import load_release_key
 from reviewer.release.outbox import Delivery, OutboxItem
 from reviewer.release.package import (
@@ -132,7 +133,8 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
         "package_sha256": hashlib.sha256(canonical_json(signed)).hexdigest()},
         report_id=ctx.report_id)
     api().audit_event("release_approve", ctx.report_id)
-    runtime.outbox.enqueue_release(signed, ctx.report_id, int(content.get("level", 0)))
+    runtime.outbox.enqueue_release(signed, ctx.report_id, int(content.get("level", 0)),
+                                   quasi_identifiers(draft.record))
     return checked, deliver(runtime)
 
 
@@ -174,14 +176,13 @@ def deliver(runtime: ReleaseRuntime) -> list[Delivery]:
 
 def recheck_k(runtime: ReleaseRuntime) -> list[tuple[str, int]]:
     """Live released records whose class fell below k + margin (after a withdrawal)."""
-    from reviewer.release.generalise import Recoding, quasi_identifiers
+    from reviewer.release.generalise import Recoding
 
     source, need, low = runtime.counts(), runtime.settings.required_class_size, []
     for released in runtime.outbox.released():
         if released.withdrawn:
             continue
-        counts = source.counts(quasi_identifiers(released.record), Recoding(released.level),
-                               released.record_id)
+        counts = source.counts(released.qi, Recoding(released.level), released.record_id)
         scopes = ("public", "public_partner") if released.tier == "public" else (
             "public_partner",)
         smallest = min(counts[s].k + 1 for s in scopes)
