@@ -1,0 +1,112 @@
+"""Two intake hosts behind one PostgreSQL and one Redis (docs/scaling.md).
+
+Each host has its own instance directory (same keys and haven.toml, its own local disk),
+connects as the least-privilege intake role (deploy/postgres/roles.sql, grants.sql) and
+keeps blobs in the database blob store (vault.blobs_pg). Every upload acknowledged by one
+host is complete on the other, a report naming it is accepted there, and its plaintext
+comes back byte for byte through either host's backend; no blob touches a local disk.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from vault.blobs_pg import database_backend
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = Path(os.environ.get("HAVEN_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+ROUNDS = 4
+
+
+def _psql(server: sa.engine.URL, script: str, database: str, names: dict) -> None:
+    args = [str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h",
+            server.host or "127.0.0.1", "-p", str(server.port or 5432), "-U",
+            server.username or "postgres", "-d", database, "-f", str(ROOT / script)]
+    for name, value in names.items():
+        args += ["-v", f"{name}={value}"]
+    result = subprocess.run(args, capture_output=True, text=True, check=False,
+                            env={**os.environ, "PGPASSWORD": server.password or ""})
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def roles(postgres_server_url):
+    """roles.sql with unique names; yields (server URL, names); drops them afterwards."""
+    suffix = secrets.token_hex(4)
+    names = {"owner_role": f"haven_owner_{suffix}", "intake_role": f"haven_intake_{suffix}",
+             "vault_api_role": f"haven_vault_api_{suffix}",
+             "casebase_role": f"haven_casebase_{suffix}", "vault_db": f"haven_vault_{suffix}",
+             "casebase_db": f"haven_cbdb_{suffix}"}
+    server = sa.engine.make_url(postgres_server_url)
+    _psql(server, "deploy/postgres/roles.sql", "postgres", names)
+    yield server, names
+    admin = sa.create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for db in (names["vault_db"], names["casebase_db"]):
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        for key in ("owner_role", "intake_role", "vault_api_role", "casebase_role"):
+            conn.execute(sa.text(f'DROP ROLE IF EXISTS "{names[key]}"'))
+    admin.dispose()
+
+
+def _url(server: sa.engine.URL, user: str, database: str) -> str:
+    return server.set(username=user, database=database).render_as_string(hide_password=False)
+
+
+@pytest.mark.reliability
+def test_uploads_acknowledged_by_one_host_are_readable_on_the_other(
+    rkit, intake_processes, redis_url, roles, tmp_path
+):
+    server, names = roles
+    owner_url = _url(server, names["owner_role"], names["vault_db"])
+    intake_url = _url(server, names["intake_role"], names["vault_db"])
+    instance = rkit.make_instance(tmp_path / "host-a", owner_url,
+                                  extra_config=f'\n[ratelimit]\nstorage_url = "{redis_url}"\n')
+    config_path = instance.directory / "haven.toml"
+    config_path.write_text(config_path.read_text().replace(
+        "[vault]\n", '[vault]\nblob_store = "database"\n', 1))
+    _psql(server, "deploy/postgres/grants.sql", names["vault_db"], names)
+    shutil.copytree(instance.directory, tmp_path / "host-b",
+                    ignore=shutil.ignore_patterns("blobs"))
+    env = {"HAVEN_DATABASE_URL": intake_url}  # the hosts connect as the intake role
+    hosts = [intake_processes(tmp_path / name, rkit.free_port(), env)
+             for name in ("host-a", "host-b")]
+
+    workdir = tmp_path / "client"
+    workdir.mkdir()
+    sent: dict[str, tuple[bytes, bytes]] = {}  # report id -> (envelope, file plaintext)
+    for round_number in range(ROUNDS):
+        upload_host, other = hosts[round_number % 2], hosts[1 - round_number % 2]
+        plain = os.urandom(200_000 + round_number)
+        (workdir / "file.bin").write_bytes(plain)
+        prepared = rkit.prepare(instance, workdir, [workdir / "file.bin"])
+        with requests.Session() as session:
+            upload_id = rkit.begin_upload(session, upload_host.url, prepared.files[0])
+            for index, chunk in enumerate(prepared.files[0].wire_chunks()):
+                put = rkit.put_chunk(session, upload_host.url, upload_id, index, chunk)
+                assert put.status_code == 204, put.text
+            assert rkit.upload_status(session, other.url, upload_id)["complete"] is True
+            submitted = rkit.post_submission(session, other.url, prepared)
+        assert submitted.status_code == 201, submitted.text
+        sent[submitted.json()["report_id"]] = (prepared.envelope, plain)
+
+    stored = rkit.stored_reports(instance)
+    for host_dir in (tmp_path / "host-a", tmp_path / "host-b"):
+        backend = database_backend(owner_url, host_dir / "blobs")
+        try:
+            for report_id, (envelope, plain) in sent.items():
+                assert stored[report_id] == envelope
+                opened = rkit.open_stored(instance, envelope, backend)
+                assert rkit.open_attachment_bytes(opened.attachments[0], backend) == plain
+        finally:
+            backend.engine.dispose()
+        local = [p for p in (host_dir / "blobs").rglob("*") if p.is_file()]
+        assert local == [], "a blob or part file was left on a host's disk"
