@@ -28,6 +28,7 @@ class Entry:
     author: str
     content: Mapping[str, Any] = field(repr=False)  # decrypted: kept out of logs
     record_id: str = ""
+    author_id: str = ""  # the account that signed it (names can repeat, ids cannot)
 
 
 @dataclass
@@ -50,7 +51,8 @@ def open_records(records: Iterable[Record], keys: ReviewerKeys,
             continue
         opened.entries.append(Entry(record.kind, record.day,
                                     names.get(record.author_account_id, "unknown reviewer"),
-                                    item.content, record.record_id))
+                                    item.content, record.record_id,
+                                    record.author_account_id))
     opened.entries.sort(key=lambda e: e.day)  # stable: arrival order within a day
     return opened
 
@@ -97,8 +99,28 @@ def report_state(opened: Opened) -> ReportState:
 
 
 def distinct_approvers(approvals: Iterable[Entry], action: str) -> set[str]:
-    """Two coordinators, not one twice: count distinct authors of an approval kind."""
-    return {e.author for e in approvals if e.content.get("action") == action}
+    """Two coordinators, not one twice: count distinct signing accounts of an approval."""
+    return {e.author_id or e.author for e in approvals if e.content.get("action") == action}
+
+
+URGENT_APPEAL_LEVELS = frozenset({"confirmed", "likely", "possible"})
+APPROVERS_NEEDED = 2
+
+
+@dataclass(frozen=True)
+class UrgentAppeal:
+    approvers: int
+    level_ok: bool
+
+    @property
+    def ready(self) -> bool:
+        return self.level_ok and self.approvers >= APPROVERS_NEEDED
+
+
+def urgent_appeal(state: ReportState) -> UrgentAppeal:
+    """DESIGN.md §5: an urgent appeal may go at "Possible" with two coordinators' approval."""
+    return UrgentAppeal(len(distinct_approvers(state.approvals, "urgent_appeal")),
+                        state.verification in URGENT_APPEAL_LEVELS)
 
 
 def acknowledge_by(report_day: str, within_days: int) -> str:

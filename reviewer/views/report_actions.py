@@ -20,9 +20,7 @@ from reviewer.unlock import confirm_passphrase
 from reviewer.vault_client import VaultApiError
 from reviewer.views.reports import RID, blueprint, load_view
 from reviewer.web import api, keys
-from reviewer.workspace import distinct_approvers
-
-APPROVALS_NEEDED = 2
+from reviewer.workspace import APPROVERS_NEEDED, distinct_approvers
 
 
 def _back(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
@@ -143,7 +141,7 @@ def _approve(report_id: uuid.UUID, action: str):  # type: ignore[no-untyped-def]
                                names=reviewer_names())
         count = len(distinct_approvers(records.of("approval"), action))
         flash(_("Approval recorded (%(n)s of %(m)s coordinators).", n=count,
-                m=APPROVALS_NEEDED), "status")
+                m=APPROVERS_NEEDED), "status")
     return _back(report_id)
 
 

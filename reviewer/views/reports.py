@@ -15,7 +15,7 @@ from reviewer.report_fields import narrative, risk_flags, triage_defaults
 from reviewer.service import read_records, reviewer_names, write_record
 from reviewer.state import reviewer_state
 from reviewer.web import api, keys
-from reviewer.workspace import report_state
+from reviewer.workspace import report_state, urgent_appeal
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 RID = "<uuid:report_id>"
@@ -42,6 +42,7 @@ def show(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     return render_template("report.html", view=view, records=records, state=state,
                            names=names, forms=forms, narrative=narrative(view.report.fields),
                            risk_flags=risk_flags(view.report.fields),
+                           appeal=urgent_appeal(state),
                            current=reviewer_state().bundles.current())
 
 

@@ -135,3 +135,21 @@ def test_offboarding_from_the_admin_page(rv):
     page = ada.page("/admin/accounts")
     assert "publish-bundle" in page
     assert rv.driver().login("otto").status_code == 401
+
+
+def test_one_coordinator_approving_twice_is_still_one_approval(rv):
+    from vault.api.testkit import PASSPHRASE
+
+    report = rv.submit()
+    coord = rv.driver("coord")
+    path = f"/reports/{report.report_id}"
+    for _ in range(2):
+        coord.post(f"{path}/approve-urgent", {"reason": "detained tonight",
+                                              "passphrase": PASSPHRASE}, token_from=path)
+    page = coord.page(path)
+    assert "Urgent appeal: 1 of 2 coordinator approvals." in page
+    assert "detained tonight" in page
+    wrong = coord.post(f"{path}/override-risk", {"reason": "x", "passphrase": "nope"},
+                       token_from=path)
+    assert wrong.status_code == 302
+    assert "risk_override" not in coord.page(path)

@@ -81,3 +81,18 @@ def test_inbox_filters_counts_and_reminders():
     late = build_inbox(summaries, opened, names, {}, urgent_only=False, ack_days=7,
                        urgent_ack_days=1, today="2026-01-20")
     assert next(r for r in late.rows if r.report_id == "r2").overdue
+
+
+def test_urgent_appeal_needs_two_accounts_and_possible_or_better():
+    from reviewer.workspace import urgent_appeal
+
+    def state(verification, *authors):
+        entries = [Entry("approval", "d", "same name", {"action": "urgent_appeal"}, "r", a)
+                   for a in authors]
+        entries.append(Entry("status", "d", "x", {"status": "verified",
+                                                   "verification": verification}, "s", "x"))
+        return report_state(Opened(entries))
+
+    assert not urgent_appeal(state("possible", "acc-1", "acc-1")).ready
+    assert urgent_appeal(state("possible", "acc-1", "acc-2")).ready
+    assert not urgent_appeal(state("unlikely", "acc-1", "acc-2")).ready
