@@ -107,10 +107,10 @@ def test_a_forged_upload_id_is_unknown(intake_client, intake_kit):
 
 
 def test_server_memory_stays_flat_in_the_file_size(intake_client, intake_kit):
-    """Peak Python allocation while uploading 2 MiB and 16 MiB files: the same order of
+    """Peak Python allocation while uploading 1 MiB and 8 MiB files: the same order of
     magnitude (a few chunks), not proportional to the file."""
     peaks = []
-    for size in (2 * 1024 * 1024, 16 * 1024 * 1024):
+    for size in (1024 * 1024, 8 * 1024 * 1024):
         blob, entry = seal_attachment_bytes("big.bin", "application/octet-stream",
                                             os.urandom(size))
         upload_id = _declare(intake_client, intake_kit,
