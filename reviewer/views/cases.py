@@ -52,13 +52,22 @@ def create():  # type: ignore[no-untyped-def]
 
 @blueprint.route(f"/{UUID}")
 def show(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return render_case(case_id)
+
+
+def render_case(case_id: uuid.UUID, failed: tuple[str, object] | None = None,
+                status: int = 200):  # type: ignore[no-untyped-def]
+    """The case page; ``failed`` = (part name, form) keeps what a reviewer typed."""
     keys()
     state = case_states(records_by_case(reviewer_names())).get(str(case_id))
     if state is None:
         abort(404)
-    part_forms = {name: form_class() for name, (_kind, form_class) in PARTS.items()}
-    return render_template("case.html", case=state, forms=part_forms, link_form=f.LinkForm(),
-                           merge_form=f.MergeForm())
+    part_forms = {name: form_class(formdata=None) for name, (_kind, form_class) in PARTS.items()}
+    if failed:
+        part_forms[failed[0]] = failed[1]
+    return render_template("case.html", case=state, forms=part_forms,
+                           link_form=f.LinkForm(formdata=None),
+                           merge_form=f.MergeForm(formdata=None)), status
 
 
 @blueprint.route(f"/{UUID}/link", methods=["POST"])
@@ -88,12 +97,12 @@ def _part_view(name: str):  # type: ignore[no-untyped-def]
 
     def view(case_id: uuid.UUID):  # type: ignore[no-untyped-def]
         form = form_class()
-        if form.validate_on_submit():
-            write_record(kind, _form_data(form), case_id=str(case_id))
-        else:
+        if not form.validate_on_submit():
             errors = "; ".join(f"{form[n].label.text}: {' '.join(e)}"
                                for n, e in form.errors.items())
             flash(_("Not saved: %(errors)s", errors=errors), "error")
+            return render_case(case_id, (name, form), 400)
+        write_record(kind, _form_data(form), case_id=str(case_id))
         return redirect(url_for("cases.show", case_id=case_id))
 
     return view

@@ -18,7 +18,7 @@ from reviewer.service import read_records, reviewer_names, write_record
 from reviewer.state import reviewer_state
 from reviewer.unlock import confirm_passphrase
 from reviewer.vault_client import VaultApiError
-from reviewer.views.reports import RID, blueprint, load_view
+from reviewer.views.reports import RID, blueprint, form_errors, load_view, render_report
 from reviewer.web import api, keys
 from reviewer.workspace import APPROVERS_NEEDED, distinct_approvers
 
@@ -57,22 +57,22 @@ def send_event(report_id: uuid.UUID, type_name: str, payload: dict) -> None:
 @blueprint.route(f"/{RID}/reply", methods=["POST"])
 def reply(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     form = f.ReplyForm()
-    if form.validate_on_submit():
-        send_event(report_id, "reply", {"text": form.text.data})
-    else:
-        flash(_("Write a reply first."), "error")
+    if not form.validate_on_submit():
+        flash(_("Not sent: %(errors)s", errors=form_errors(form)), "error")
+        return render_report(report_id, ("reply", form), 400)
+    send_event(report_id, "reply", {"text": form.text.data})
     return _back(report_id)
 
 
 @blueprint.route(f"/{RID}/reconfirm", methods=["POST"])
 def reconfirm(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     form = f.ReconfirmForm()
-    if form.validate_on_submit():
-        text = form.text.data or _("Please confirm whether we may still use your report "
-                                   "for the purposes listed.")
-        send_event(report_id, "reply", {"text": text, "reconfirm_scopes": list(form.scopes.data)})
-    else:
+    if not form.validate_on_submit():
         flash(_("Choose at least one scope to re-confirm."), "error")
+        return render_report(report_id, ("reconfirm", form), 400)
+    text = form.text.data or _("Please confirm whether we may still use your report "
+                               "for the purposes listed.")
+    send_event(report_id, "reply", {"text": text, "reconfirm_scopes": list(form.scopes.data)})
     return _back(report_id)
 
 

@@ -28,6 +28,12 @@ def load_view(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
 
 @blueprint.route(f"/{RID}")
 def show(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return render_report(report_id)
+
+
+def render_report(report_id: uuid.UUID, failed: tuple[str, object] | None = None,
+                  status: int = 200):  # type: ignore[no-untyped-def]
+    """The report page; ``failed`` = (form name, form) keeps what a reviewer typed."""
     try:
         view = load_view(report_id)
     except ReportUnreadable as exc:
@@ -38,35 +44,43 @@ def show(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     state = report_state(records)
     forms = _forms(view)
     if not records.of("triage"):  # start from the reporter's own answers
-        forms["triage"] = f.TriageForm(data=triage_defaults(view.report.fields))
+        forms["triage"] = f.TriageForm(formdata=None,
+                                       data=triage_defaults(view.report.fields))
+    if failed:
+        forms[failed[0]] = failed[1]
     return render_template("report.html", view=view, records=records, state=state,
                            names=names, forms=forms, narrative=narrative(view.report.fields),
                            risk_flags=risk_flags(view.report.fields),
                            appeal=urgent_appeal(state),
-                           current=reviewer_state().bundles.current())
+                           current=reviewer_state().bundles.current()), status
 
 
 def _forms(view) -> dict:  # type: ignore[no-untyped-def]
+    """Blank forms (never bound to this request's body: one POST must not fill them all)."""
     from reviewer.views.report_actions import assign_choices
 
-    assign = f.AssignForm()
-    assign.account_id.choices = assign_choices(view)
-    return {"label": f.LabelForm(), "note": f.NoteForm(), "triage": f.TriageForm(),
-            "status": f.StatusForm(), "checklist": f.ChecklistForm(), "reply": f.ReplyForm(),
-            "reconfirm": f.ReconfirmForm(), "consent": f.ConsentForm(), "assign": assign,
-            "reseal": f.PassphraseForm(), "revoke": f.RevokeForm(),
-            "approve": f.ApprovalForm(), "override": f.ApprovalForm()}
+    classes = {"label": f.LabelForm, "note": f.NoteForm, "triage": f.TriageForm,
+               "status": f.StatusForm, "checklist": f.ChecklistForm, "reply": f.ReplyForm,
+               "reconfirm": f.ReconfirmForm, "consent": f.ConsentForm, "assign": f.AssignForm,
+               "reseal": f.PassphraseForm, "revoke": f.RevokeForm,
+               "approve": f.ApprovalForm, "override": f.ApprovalForm}
+    forms = {name: form_class(formdata=None) for name, form_class in classes.items()}
+    forms["assign"].account_id.choices = assign_choices(view)
+    return forms
+
+
+def form_errors(form) -> str:  # type: ignore[no-untyped-def]
+    return "; ".join(f"{form[n].label.text}: {' '.join(e)}" for n, e in form.errors.items())
 
 
 def _save(form, kind: str, report_id: uuid.UUID, content: dict | None = None):  # type: ignore[no-untyped-def]
-    if form.validate_on_submit():
-        data = content if content is not None else {
-            name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-        write_record(kind, data, report_id=str(report_id))
-        flash(_("Saved (sealed to the reviewer keys and signed by you)."), "status")
-    else:
-        errors = "; ".join(f"{form[n].label.text}: {' '.join(e)}" for n, e in form.errors.items())
-        flash(_("Not saved: %(errors)s", errors=errors), "error")
+    if not form.validate_on_submit():
+        flash(_("Not saved: %(errors)s", errors=form_errors(form)), "error")
+        return render_report(report_id, (kind, form), 400)
+    data = content if content is not None else {
+        name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    write_record(kind, data, report_id=str(report_id))
+    flash(_("Saved (sealed to the reviewer keys and signed by you)."), "status")
     return redirect(url_for("reports.show", report_id=report_id))
 
 

@@ -98,6 +98,10 @@ def test_cases_link_people_sources_merge(rv):
     other_id = other.rstrip("/").rsplit("/", 1)[1]
     coord.post(f"{case_path}/merge", {"other_case_id": other_id}, token_from=case_path)
 
+    bad = coord.post(f"{case_path}/action", {"kind": "referral", "day": "last week",
+                                             "text": "kept text"}, token_from=case_path)
+    assert bad.status_code == 400
+    assert "kept text" in bad.get_data(as_text=True)
     page = coord.page(case_path)
     for text in ("Travel bans 2026", "A. Defender", "partner NGO", "HRC 54", "sent to OHCHR",
                  "check back", first.report_id, second.report_id):

@@ -153,3 +153,19 @@ def test_one_coordinator_approving_twice_is_still_one_approval(rv):
                        token_from=path)
     assert wrong.status_code == 302
     assert "risk_override" not in coord.page(path)
+
+
+def test_bad_input_is_named_and_what_was_typed_is_kept(rv):
+    report = rv.submit()
+    coord = rv.driver("coord")
+    path = f"/reports/{report.report_id}"
+    long_note = "x" * 20001
+    response = coord.post(f"{path}/note", {"text": long_note}, token_from=path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Not saved: Note:" in page
+    assert long_note in page  # back in the note box, not lost
+    assert page.count(long_note) == 1  # and not copied into the other forms
+    empty = coord.post(f"{path}/reply", {"text": ""}, token_from=path)
+    assert empty.status_code == 400
+    assert "Not sent" in empty.get_data(as_text=True)
