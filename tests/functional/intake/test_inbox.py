@@ -181,3 +181,42 @@ def test_nojs_consent_for_un_scopes_needs_the_victim(intake_client, submitted):
         "scope-un_confidential": "grant"})
     assert response.status_code == 400
     assert re.search("UN and publication choices stay off", response.get_data(as_text=True))
+
+
+def test_nojs_inbox_shows_the_status_and_the_signed_withdrawal_acknowledgement(
+        intake_client, intake_instance, submitted):
+    from vault.events import ZERO_HASH
+
+    report_id, keys, receipt = submitted
+    first = reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
+                           kind="status", payload={"status": "under_verification",
+                                                   "day": utc_day()})
+    reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=first,
+                   kind="withdrawal_ack", payload={"text": "Withdrawal recorded.",
+                                                   "day": utc_day()})
+    html = intake_client.post("/inbox/nojs", data={"receipt": receipt}).get_data(as_text=True)
+    assert "Status: Being verified" in html
+    assert "Signed acknowledgement of your withdrawal" in html
+    assert "could not be verified" not in html
+
+
+def test_a_reply_signed_by_a_key_outside_the_bundle_is_not_verified(
+        intake_client, intake_instance, submitted):
+    from nacl.signing import SigningKey
+
+    from vault import store
+    from vault.crypto import seal_box
+    from vault.db import make_engine, session_factory, transaction
+    from vault.events import ZERO_HASH, sign_event
+
+    report_id, keys, receipt = submitted
+    forged = sign_event(report_id, 1, ZERO_HASH, "reply", {"text": "Send us your address."},
+                        signing_key=SigningKey.generate())
+    sealed = seal_box(bytes(16) + forged, keys.reply_pk)
+    engine = make_engine(intake_instance.config.database_url)
+    with transaction(session_factory(engine)) as session:
+        store.add_event(session, report_id, "to_reporter", 1, sealed, utc_day())
+    engine.dispose()
+    html = intake_client.post("/inbox/nojs", data={"receipt": receipt}).get_data(as_text=True)
+    assert "Send us your address." not in html
+    assert "could not be verified" in html

@@ -155,3 +155,17 @@ def test_an_oversized_body_gets_413_before_it_is_read(intake_client):
                                   content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"] == "too_large"
+
+
+def test_above_the_disk_high_water_mark_new_data_is_refused(tmp_path, database_url, intake_kit):
+    from intake.app import create_app
+
+    instance = intake_kit.build_instance(tmp_path, database_url,
+                                         intake={"min_free_disk_bytes": 2**62})
+    client = create_app(instance.config).test_client()
+    sealed, keys, _ = intake_kit.sealed_report(instance, intake_kit.minimal_fields)
+    response = client.post("/api/v1/submissions",
+                           json=intake_kit.submission_body(client, sealed.envelope,
+                                                           keys.lookup_id))
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "disk_full"

@@ -86,3 +86,19 @@ def test_leading_zero_bits_counts_bits(digest):
     as_int = int.from_bytes(digest, "big")
     expected = 256 - as_int.bit_length()
     assert leading_zero_bits(digest) == expected
+
+
+def test_the_nojs_queue_waits_longer_as_load_rises():
+    from types import SimpleNamespace
+
+    from intake.config import IntakeConfig
+    from intake.nojs_seal import queue_delay
+
+    clock = Clock()
+    pow_ = make(clock, base=6, cap=9, load=4)
+    services = SimpleNamespace(pow=pow_, intake_config=IntakeConfig(
+        pow_difficulty=6, pow_max_difficulty=9, nojs_delay_seconds=2.0))
+    assert queue_delay(services) == 2.0
+    for _ in range(16):
+        pow_.count_submission()
+    assert queue_delay(services) == 8.0  # two more bits of difficulty: four times the wait
