@@ -7,11 +7,9 @@ response is ``Cache-Control: no-store`` (S20). Nothing about readers is logged.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from casebase.config import CasebaseConfig, casebase_config
@@ -20,6 +18,7 @@ from casebase.errors import CasebaseError
 from casebase.feed import load_or_create_feed_key
 from casebase.throttle import LoginThrottle
 from haven.config import HavenConfig
+from haven.i18n import init_i18n
 from vault.canonical import utc_day
 
 CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
@@ -41,7 +40,6 @@ def create_app(config: HavenConfig | CasebaseConfig, *, today: Callable[[], str]
         PERMANENT_SESSION_LIFETIME=settings.partner_session_minutes * 60,
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="en",
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         JSON_SORT_KEYS=False,
     )
     engine = make_engine(settings.database_url)
@@ -55,7 +53,7 @@ def create_app(config: HavenConfig | CasebaseConfig, *, today: Callable[[], str]
         "feed_key": load_or_create_feed_key(settings.feed_key_path),
         "login_throttle": LoginThrottle(),
     }
-    Babel(app, locale_selector=lambda: "en")
+    init_i18n(app)  # the six UN languages: ?lang= or Accept-Language, carried in links
     csrf = CSRFProtect(app)
     _register(app, csrf)
     return app

@@ -1,8 +1,8 @@
 """The case base's own database: engine, sessions, migrations, full-text index upkeep.
 
-SQLite (default) uses an FTS5 table ``records_fts``; PostgreSQL a GIN index over
-``to_tsvector('simple', record_documents.search_document)``. Both match every word of the
-query as a prefix, so results are the same on either backend.
+SQLite (default) uses an FTS5 table ``records_fts``; PostgreSQL a GIN index over the stored
+column ``record_documents.search_vector = to_tsvector('simple', search_document)``. Both
+match every word of the query as a prefix, so results are the same on either backend.
 """
 
 from __future__ import annotations

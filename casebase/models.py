@@ -102,6 +102,7 @@ class RecordDocument(Base):
     )
     package_json: Mapped[str] = mapped_column(Text)
     search_document: Mapped[str] = mapped_column(Text)
+    # PostgreSQL also has search_vector, generated from search_document (migration 0001).
 
 
 class RecordTerm(Base):

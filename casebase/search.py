@@ -198,7 +198,7 @@ def _apply_text(session: Session, statement: sa.Select, words: list[str], *, ran
         statement = statement.join(hits, hits.c.hit == Record.search_rowid)
         return statement, hits.c.rank.asc()
     tsquery = sa.func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
-    vector = sa.func.to_tsvector("simple", RecordDocument.search_document)
+    vector = sa.literal_column("record_documents.search_vector")  # generated column (PG only)
     statement = statement.join(RecordDocument, RecordDocument.record_id == Record.record_id)
     statement = statement.where(vector.op("@@")(tsquery))
     return statement, sa.func.ts_rank(vector, tsquery).desc()

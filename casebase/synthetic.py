@@ -11,6 +11,7 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from nacl.signing import SigningKey
@@ -81,10 +82,20 @@ def synthetic_record(rng: random.Random, *, year: int | None = None) -> dict[str
     }
 
 
+@cache
+def _filler() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Everyday English words with Zipf weights (a few are in most texts, most are rare),
+    so a searched word matches a realistic share of narratives."""
+    text = resources.files("vault").joinpath("data/wordlist-en.txt").read_text("utf-8")
+    words = tuple(w for w in text.split() if w.isalpha())
+    return words, tuple(1 / (rank + 1) for rank in range(len(words)))
+
+
 def _narrative(rng: random.Random, acts: list[str]) -> str:
     taxonomy = load_taxonomy()
     own = " ".join(taxonomy.label("acts", a).lower() for a in acts)
-    return f"{own}. " + " ".join(rng.choices(_vocabulary(), k=rng.randint(30, 90)))
+    words, weights = _filler()
+    return f"{own}. " + " ".join(rng.choices(words, weights=weights, k=rng.randint(30, 90)))
 
 
 @dataclass
