@@ -39,7 +39,7 @@ from vault.db import make_engine, session_factory, transaction
 from vault.format import parse_envelope
 from vault.keys import load_signing_key
 from vault.receipts import ReceiptKeys, keys_from_master
-from vault.seal import seal_report, seal_reporter_event
+from vault.seal import seal_attachment_bytes, seal_report, seal_reporter_event
 
 PASSWORD = "release test password"  # noqa: S105 - test accounts
 PASSPHRASE = "release test passphrase"  # noqa: S105 - test keys
@@ -110,18 +110,39 @@ class World:
     def reviewer(self, username: str) -> Reviewer:
         return Reviewer(self, username)
 
-    def submit(self, fields: dict[str, Any]) -> Reported:
+    def submit(self, fields: dict[str, Any], *,
+               files: tuple[tuple[str, str, bytes], ...] = ()) -> Reported:
+        """Seal and store a report (and its attachments) as the intake does."""
+        from vault.blobs import backend_for, write_blob
+
         keys = keys_from_master(secrets.token_bytes(32))
-        sealed = seal_report(fields, [], self.bundle, keys, day=utc_day(),
-                             server_sealed=False)
+        sealed_files = [seal_attachment_bytes(n, t, d) for n, t, d in files]
+        sealed = seal_report(fields, [entry for _blob, entry in sealed_files], self.bundle,
+                             keys, day=utc_day(), server_sealed=False)
         info = parse_envelope(sealed.envelope)
+        backend = backend_for(self.created.config.blob_dir)
         with transaction(self._sessions()) as session:
+            for blob, entry in sealed_files:
+                write_blob(session, backend, [blob], chunk_count=entry.chunk_count,
+                           day=info.day)
             store.add_report(session, report_id=sealed.report_id, day=info.day,
                              envelope=sealed.envelope, bundle_serial=1, server_sealed=False,
                              lookup_hash=secrets.token_bytes(32),
                              stanzas={s.key_id.hex(): s.sealed_key for s in info.stanzas},
-                             blob_ids=[])
+                             blob_ids=[entry.blob_id for _blob, entry in sealed_files])
         return Reported(sealed.report_id, keys)
+
+    def audit_actions(self) -> list[tuple[str, str]]:
+        """(account username, action) of every audit entry, oldest first."""
+        from vault.audit import entries
+
+        names = {}
+        with transaction(self._sessions()) as session:
+            from vault.reviewer_models import Account
+
+            for account in session.query(Account):
+                names[account.id] = account.username
+            return [(names.get(e.actor, str(e.actor)), e.action) for e in entries(session)]
 
     def reporter_event(self, report: Reported, type_name: str, payload: dict) -> None:
         """A reporter event signed with the receipt's key, sealed, stored (S1)."""
@@ -216,6 +237,7 @@ def release_world(tmp_path: Path, database_url: str, live_server):
         tmp_path / "instance", org_id="org-test", database_url=database_url,
         password_settings=FAST, extra_config=extra,
         accounts_to_create=[AccountSpec("coord", "coordinator", PASSWORD, PASSPHRASE),
+                            AccountSpec("cora", "coordinator", PASSWORD, PASSPHRASE),
                             AccountSpec("vera", "verifier", PASSWORD, PASSPHRASE)])
     _setup_casebase(created, "org-test")
     config = created.config

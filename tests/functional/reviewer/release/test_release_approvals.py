@@ -1,0 +1,115 @@
+"""Two-person and two-coordinator rules through the reviewer app over HTTP; attachments
+approved one by one after scrubbing; both people of a release in the vault's audit log."""
+
+from __future__ import annotations
+
+import io
+import random
+
+from PIL import Image
+
+from vault.canonical import utc_day
+
+PASSPHRASE = "release test passphrase"  # noqa: S105 - test keys
+FIELDS = {
+    "form_version": 1,
+    "identity": {"real_name": "Mariam Okonkwo"},
+    "incidents": [{"date": "2023-02", "acts": ["travel_ban"]}],
+    "situation": {"narrative": "Mariam Okonkwo was stopped at the border."},
+    "risk": {"further_reprisal": "yes"},
+    "consent": {"scopes": {"casebase_anonymized": "grant"}, "given_by": "victim",
+                "day": utc_day()},
+}
+FORM = {
+    "tier": "public", "kind": "individual", "country": "BH", "year": "2023",
+    "gender": "woman", "role": "hrd", "acts": ["travel_ban"], "perpetrators": ["immigration"],
+    "mechanisms": ["hrc"], "engagement": "actual", "outcome": "ongoing",
+    "title": "Travel ban after cooperation with the Human Rights Council",
+    "narrative": "A woman human rights defender was prevented from travelling to a session "
+                 "of the Human Rights Council.",
+    "suspect_set_estimate": "60", "suspect_set_reason": "Many defenders attended.",
+}
+
+
+def _ready(world):  # type: ignore[no-untyped-def]
+    world.seed_matching(6, random.Random(3))
+    world.seed_matching(1, random.Random(4), acts=["threats"])
+
+
+def _verified(world, reviewer, fields, files=()):  # type: ignore[no-untyped-def]
+    report = world.submit(fields, files=files)
+    path = f"/reports/{report.report_id}"
+    reviewer.post(f"{path}/status", {"status": "verified", "verification": "confirmed",
+                                     "reliability": "high", "comment": "checked"},
+                  token_from=path)
+    return report, f"/release/reports/{report.report_id}"
+
+
+def test_risk_override_needs_two_coordinators_and_only_the_named_one_approves(release_world):
+    world = release_world
+    _ready(world)
+    vera, coord, cora = (world.reviewer(n) for n in ("vera", "coord", "cora"))
+    report, page = _verified(world, vera, FIELDS)
+    form = {**FORM, "approver": coord.key_id}
+    refused = vera.post(f"{page}/draft", form, token_from=page)
+    assert 'data-code="risk_flag_open"' in refused.get_data(as_text=True)
+
+    path = f"/reports/{report.report_id}"
+    reason = {"reason": "The person asked for publicity to protect her.",
+              "passphrase": PASSPHRASE}
+    coord.post(f"{path}/override-risk", reason, token_from=path)
+    still = vera.post(f"{page}/draft", form, token_from=page)
+    assert "(1 so far)" in still.get_data(as_text=True)
+    cora.post(f"{path}/override-risk", reason, token_from=path)
+    assert vera.post(f"{page}/draft", form, token_from=page).status_code == 302
+
+    wrong = cora.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
+    assert wrong.status_code == 302
+    assert "names another coordinator" in cora.page(page)
+    assert world.runtime.outbox.items() == []
+    bad_passphrase = coord.post(f"{page}/approve", {"passphrase": "wrong"}, token_from=page)
+    assert bad_passphrase.status_code == 302
+    assert world.runtime.outbox.items() == []
+
+    coord.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
+    assert [i.status for i in world.runtime.outbox.items()] == ["sent"]
+    actions = world.audit_actions()
+    assert ("vera", "release_draft") in actions
+    assert ("coord", "release_approve") in actions
+
+
+def test_a_coordinator_cannot_approve_their_own_draft(release_world):
+    world = release_world
+    _ready(world)
+    coord = world.reviewer("coord")
+    fields = {k: v for k, v in FIELDS.items() if k != "risk"}
+    _report, page = _verified(world, coord, fields)
+    refused = coord.post(f"{page}/draft", {**FORM, "approver": coord.key_id}, token_from=page)
+    assert refused.status_code == 422  # noqa: PLR2004
+    assert 'data-code="same_person"' in refused.get_data(as_text=True)
+
+
+def _photo_with_exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "CamMaker"
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_attachments_are_released_only_scrubbed_and_approved(release_world):
+    world = release_world
+    _ready(world)
+    vera, coord = world.reviewer("vera"), world.reviewer("coord")
+    fields = {k: v for k, v in FIELDS.items() if k != "risk"}
+    _report, page = _verified(world, vera, fields,
+                              files=(("photo.jpg", "image/jpeg", _photo_with_exif()),))
+    html = vera.page(page)
+    blob_id = html.split('name="attachments" value="')[1].split('"')[0]
+    form = {**FORM, "approver": coord.key_id, "attachments": [blob_id]}
+    refused = vera.post(f"{page}/draft", form, token_from=page)
+    assert 'data-code="attachment_not_cleared"' in refused.get_data(as_text=True)
+    approved = vera.post(f"{page}/attachment", {"blob_id": blob_id}, token_from=page)
+    assert approved.status_code == 302
+    assert "approved for release" in vera.page(page)
+    assert vera.post(f"{page}/draft", form, token_from=page).status_code == 302
