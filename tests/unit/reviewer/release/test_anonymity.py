@@ -138,3 +138,21 @@ def test_more_detail_is_detected_field_by_field():
     new = {**RECORD, "acts": ["travel_ban", "threats"]}
     assert set(more_detailed_fields(new, old)) == {"year", "role", "acts"}
     assert more_detailed_fields(old, new) == []
+
+
+
+def test_live_releases_are_re_counted_after_a_withdrawal(tmp_path):
+    from reviewer.release.outbox import Outbox
+    from reviewer.release.runtime import ReleaseRuntime
+    from reviewer.release.service import recheck_k
+
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    for record_id, level in (("1" * 32, 0), ("2" * 32, 1), ("3" * 32, 0)):
+        body = {"record_id": record_id, "version": 1, "tier": "public", "record": RECORD}
+        outbox.enqueue_release({"package": body, "signatures": {}}, "r", level, QI)
+    outbox.enqueue_tombstone({"package": {"record_id": "3" * 32, "version": 2},
+                              "signatures": {}}, "r")
+    base = InMemoryCaseBase(public=[like()] * 2 + [like(year=2022)] * 3)
+    runtime = ReleaseRuntime(SETTINGS, outbox, post=print, counts=lambda: base)
+    # exact: 2 others + itself = 3 < 4; banded: 5 others + itself; withdrawn: not counted
+    assert recheck_k(runtime) == [("1" * 32, 3)]
