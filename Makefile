@@ -41,5 +41,20 @@ bench: $(VENV)/.test
 vendor: | $(BIN)/python
 	$(BIN)/python scripts/vendor-js.py
 
+## make i18n: extract every string (three apps + taxonomy labels), update the six-language
+## catalogues without fuzzy matching, compile them, and list what is missing per language
+I18N_DIR := haven/translations
+i18n: $(VENV)/.runtime
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--no-location --sort-output --project Haven -o $(I18N_DIR)/messages.pot .
+	$(BIN)/pybabel -q update -i $(I18N_DIR)/messages.pot -d $(I18N_DIR) \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
+	$(BIN)/pybabel -q compile -d $(I18N_DIR)
+	$(BIN)/python scripts/i18n_check.py
+
+## make check-i18n: only the check (catalogues complete, not fuzzy, real, compiled)
+check-i18n: $(VENV)/.runtime
+	$(BIN)/python scripts/i18n_check.py
+
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache .mypy_cache

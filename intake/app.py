@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import Babel
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from haven.config import HavenConfig
 from haven.errors import HavenError
+from haven.i18n import init_i18n
 from intake.config import intake_config_from_section
 from intake.errors import IntakeError, vault_error_status
 from intake.headers import apply_security_headers
@@ -56,7 +56,7 @@ def create_app(config: HavenConfig) -> Flask:
     if intake_config.proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=intake_config.proxies,  # type: ignore[method-assign]
                                 x_proto=intake_config.proxies)
-    Babel(app, locale_selector=lambda: _locale(intake_config.languages))
+    init_i18n(app, languages=intake_config.languages)  # ?lang= or Accept-Language, no cookie
     services.limiter.init_app(app)
     _register_blueprints(app)
     _apply_limits(app, services)
@@ -79,10 +79,6 @@ def create_app(config: HavenConfig) -> Flask:
 
     app.log_exception = _log_exception_without_request  # type: ignore[method-assign]
     return app
-
-
-def _locale(languages: tuple[str, ...]) -> str:
-    return request.accept_languages.best_match(languages) or languages[0]
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -76,7 +76,8 @@ class IntakeConfig:
     limit_pages: str = "600 per hour"
     # Refuse new data (503) when the blob directory's disk has less than this free.
     min_free_disk_bytes: int = 1024 * MIB
-    languages: tuple[str, ...] = ("en",)
+    # The six UN languages (haven.i18n.LANGUAGES); a deployment may offer fewer.
+    languages: tuple[str, ...] = ("en", "ar", "zh", "fr", "ru", "es")
 
 
 _INT_FIELDS = (

@@ -10,10 +10,10 @@ import atexit
 import logging
 
 from flask import Flask, abort, g, redirect, request, url_for
-from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from haven.config import HavenConfig
+from haven.i18n import init_i18n
 from reviewer import authz, error_pages
 from reviewer.config import ReviewerConfig, reviewer_config
 from reviewer.hardening import harden_process
@@ -45,7 +45,7 @@ def create_app(config: HavenConfig, *, vault_url: str | None = None) -> Flask:
     state = _install_state(app, settings)
     app.session_interface = state.session_interface
     CSRFProtect(app)
-    Babel(app)
+    init_i18n(app)  # the six UN languages: ?lang= or Accept-Language
     _install_hooks(app, state)
     error_pages.register(app)
     _register_blueprints(app)
