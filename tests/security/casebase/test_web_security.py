@@ -43,7 +43,10 @@ def test_withdrawn_and_unknown_ids_answer_the_same_404(cb_sec_app, cb_sec_releas
     for prefix in ("/cases/", "/api/v1/cases/"):
         gone, never = client.get(prefix + rid), client.get(prefix + unknown)
         assert gone.status_code == never.status_code == 404
-        assert gone.get_data() == never.get_data()
+        # Pages may link to their own URL (language links); apart from the id asked for,
+        # the answers are byte for byte the same.
+        assert gone.get_data(as_text=True).replace(rid, "ID") == \
+            never.get_data(as_text=True).replace(unknown, "ID")
         assert dict(gone.headers) == dict(never.headers)
 
 
