@@ -52,6 +52,9 @@ def create_app(config: HavenConfig, *, vault_url: str | None = None) -> Flask:
     from reviewer.release_views import install_release  # the release gate and the outbox
 
     install_release(app, config)
+    from reviewer.cycle_views import install_unworkflow  # SG cycle, transmissions, follow-up
+
+    install_unworkflow(app, config)
     atexit.register(state.keys.wipe_all)
     return app
 

@@ -54,6 +54,11 @@ ACTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
         "draft_release": REVIEWERS,  # the gate's verdict, drafts, attachments for release
         "approve_release": COORDINATORS,
         "send_outbox": REVIEWERS,  # deliver with a consent re-check, tombstone sweep
+        "read_cycle_board": REVIEWERS,  # the SG report cycle board, pattern briefs
+        "set_cycle": COORDINATORS,  # reporting periods and deadlines
+        "draft_transmission": REVIEWERS,  # transmission packages: the gate, drafts, log
+        "approve_transmission": COORDINATORS,  # second person: approve, encrypt, export
+        "work_follow_up": REVIEWERS,  # follow-up events on a case's timeline
         "read_audit": ADMINS,
         "manage_accounts": ADMINS,
     }
@@ -108,6 +113,18 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "release.outbox": "send_outbox",
         "release.deliver_now": "send_outbox",
         "release.sweep": "send_outbox",
+        "cycle.index": "read_cycle_board",
+        "cycle.brief": "read_cycle_board",
+        "cycle.set_cycle": "set_cycle",
+        "cycle.reconfirm": "request_reconfirmation",
+        "transmission.show": "draft_transmission",
+        "transmission.draft": "draft_transmission",
+        "transmission.approve": "approve_transmission",
+        "transmission.download": "draft_transmission",
+        "transmission.log": "draft_transmission",
+        "followup.show": "work_follow_up",
+        "followup.event": "work_follow_up",
+        "followup.casebase": "draft_release",
         "audit.index": "read_audit",
         "audit.verify": "read_audit",
         "admin.accounts": "manage_accounts",

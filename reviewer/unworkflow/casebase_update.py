@@ -1,0 +1,39 @@
+"""Consented follow-up events flow to the case base as a new package version.
+
+The update is an ordinary release draft (the release gate decides: consent for the case-base
+tier, verification, risk, redaction, k-anonymity with the follow-up dates as
+quasi-identifiers, two people): the last released draft's record, with ``follow_up`` and
+``sg_citations`` replaced by the events a coordinator marked ``share_with_casebase`` — month
+precision, event, stance, citation; never the summary text (S19).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from reviewer.release.context import ReportContext
+from reviewer.release.runtime import release_runtime
+from reviewer.release.service import draft_from_record, save_draft
+from reviewer.unworkflow.errors import UnWorkflowError
+from reviewer.unworkflow.followup import RECORD_KIND, casebase_follow_up
+
+
+def propose_update(ctx: ReportContext, approver_key_id: str) -> int:
+    """Sign a new release draft with the follow-up; returns how many events it carries."""
+    if not re.fullmatch(r"[0-9a-f]{32}", approver_key_id or ""):
+        raise UnWorkflowError("approver: choose a coordinator")
+    if not ctx.releases():
+        raise UnWorkflowError("this case is not in the case base yet: release it first "
+                              "through the release gate")
+    latest = ctx.latest_draft()
+    if latest is None:
+        raise UnWorkflowError("no earlier release draft to build the new version on")
+    previous = draft_from_record(latest.content["draft"])
+    events, cited = casebase_follow_up(ctx.records.of(RECORD_KIND))
+    if not events and not cited:
+        raise UnWorkflowError("no follow-up event is marked for the case base")
+    record = {**previous.record, "follow_up": events, "sg_citations": cited}
+    draft = dataclasses.replace(previous, record=record, approver_key_id=approver_key_id)
+    save_draft(ctx, draft, release_runtime())
+    return len(events)

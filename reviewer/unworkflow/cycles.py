@@ -1,0 +1,94 @@
+"""Reporting periods of the Secretary-General's reprisals report, as data set by coordinators.
+
+Nothing here is hard-coded: each cycle (e.g. the report presented in year Y, covering roughly
+1 May Y-1 to 30 April Y, with submissions due around May) is a sealed ``sg_cycle`` record
+``{"year", "label", "period_start", "period_end", "deadline"}``; a later record for the same
+year replaces the earlier one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer.unworkflow.errors import CycleInvalid
+
+RECORD_KIND = "sg_cycle"
+MAX_LABEL = 120
+MAX_PERIOD_DAYS = 2 * 366
+
+
+@dataclass(frozen=True)
+class Cycle:
+    year: int  # the year of the report this cycle feeds
+    label: str
+    period_start: dt.date
+    period_end: dt.date
+    deadline: dt.date
+
+    def covers(self, day: dt.date) -> bool:
+        return self.period_start <= day <= self.period_end
+
+    def days_left(self, today: dt.date) -> int:
+        """The countdown: days until the submission deadline (negative once passed)."""
+        return (self.deadline - today).days
+
+    def as_content(self) -> dict[str, Any]:
+        return {"year": self.year, "label": self.label,
+                "period_start": self.period_start.isoformat(),
+                "period_end": self.period_end.isoformat(),
+                "deadline": self.deadline.isoformat()}
+
+
+def _day(values: Mapping[str, Any], name: str) -> dt.date:
+    raw = str(values.get(name) or "").strip()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CycleInvalid(f"{name}: a day as YYYY-MM-DD, not {raw!r}") from None
+
+
+def parse_cycle(values: Mapping[str, Any]) -> Cycle:
+    """A checked cycle from form values or a stored record; the message names the field."""
+    raw_year = str(values.get("year") or "").strip()
+    if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2200:  # noqa: PLR2004
+        raise CycleInvalid(f"year: a year such as 2027, not {raw_year!r}")
+    label = str(values.get("label") or "").strip() or f"SG reprisals report {raw_year}"
+    if len(label) > MAX_LABEL:
+        raise CycleInvalid(f"label: at most {MAX_LABEL} characters")
+    start, end = _day(values, "period_start"), _day(values, "period_end")
+    deadline = _day(values, "deadline")
+    if end <= start:
+        raise CycleInvalid("period_end: must come after period_start")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise CycleInvalid("period_end: a reporting period is at most two years long")
+    if deadline < start:
+        raise CycleInvalid("deadline: must not come before the period starts")
+    return Cycle(int(raw_year), label, start, end, deadline)
+
+
+def fold_cycles(contents: Iterable[Mapping[str, Any]]) -> list[Cycle]:
+    """Stored cycle records (oldest first) -> one cycle per year, newest setting wins,
+    sorted by period. A stored record that no longer parses is skipped, not guessed at."""
+    by_year: dict[int, Cycle] = {}
+    for content in contents:
+        try:
+            cycle = parse_cycle(content)
+        except CycleInvalid:
+            continue
+        by_year[cycle.year] = cycle
+    return sorted(by_year.values(), key=lambda c: c.period_start)
+
+
+def current_cycle(cycles: list[Cycle], today: dt.date) -> Cycle | None:
+    """The cycle whose deadline is the next to come (today included); else the latest."""
+    upcoming = [c for c in cycles if c.deadline >= today]
+    if upcoming:
+        return min(upcoming, key=lambda c: c.deadline)
+    return cycles[-1] if cycles else None
+
+
+def earlier_cycles(cycles: list[Cycle], cycle: Cycle) -> list[Cycle]:
+    return [c for c in cycles if c.period_end < cycle.period_start]
