@@ -95,6 +95,7 @@ class World:
     casebase_app: Any
     casebase_url: str
     org_b: SigningOrganisation = field(default_factory=lambda: SigningOrganisation("org-b"))
+    reviewer_url: str = ""
     _totp_steps: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -222,8 +223,10 @@ def unused_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def release_world(tmp_path: Path, database_url: str, live_server):
+@contextlib.contextmanager
+def build_world(tmp_path: Path, database_url: str, serve, *, serve_reviewer: bool = False):  # type: ignore[no-untyped-def]
+    """An instance, its case base trusting it, and the three apps; ``serve`` is
+    ``live_server``. The browser tests load this module by path to reuse it."""
     port = unused_port()
     casebase_url = f"http://127.0.0.1:{port}"
     extra = (
@@ -245,9 +248,19 @@ def release_world(tmp_path: Path, database_url: str, live_server):
                            today=utc_day(), min_serial=1)
     casebase_app = create_casebase_app(config)
     with contextlib.ExitStack() as stack:
-        api_url = stack.enter_context(live_server(create_api_app(config)))
-        stack.enter_context(live_server(casebase_app, port))
+        api_url = stack.enter_context(serve(create_api_app(config)))
+        stack.enter_context(serve(casebase_app, port))
         reviewer_app = create_reviewer_app(config, vault_url=api_url)
         world = World(created, bundle, reviewer_app, casebase_app, casebase_url, _ORG_B)
+        if serve_reviewer:
+            world.reviewer_url = stack.enter_context(serve(reviewer_app))
+        try:
+            yield world
+        finally:
+            casebase_app.extensions["casebase"]["engine"].dispose()
+
+
+@pytest.fixture
+def release_world(tmp_path: Path, database_url: str, live_server):
+    with build_world(tmp_path, database_url, live_server) as world:
         yield world
-        casebase_app.extensions["casebase"]["engine"].dispose()
