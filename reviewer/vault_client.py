@@ -13,6 +13,8 @@ import requests
 from reviewer import vault_types as t
 from vault.canonical import b64encode
 
+MAX_PAGES = 1000  # 200 000 items: a server that never stops paging is refused
+
 
 class VaultApiError(Exception):
     code = "vault_api_error"
@@ -131,7 +133,7 @@ class VaultClient:
 
     def _pages(self, path: str, key: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         cursor = None
-        while True:
+        for _page in range(MAX_PAGES):
             query = {**(params or {}), "limit": 200}
             if cursor:
                 query["cursor"] = cursor
@@ -140,6 +142,7 @@ class VaultClient:
             cursor = page.get("next_cursor") if isinstance(page, dict) else None
             if not cursor:
                 return
+        raise t.BadResponse(f"the vault API kept paging past {MAX_PAGES} pages")
 
     # --- public and auth ---------------------------------------------------------------
 

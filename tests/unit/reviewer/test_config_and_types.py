@@ -95,3 +95,50 @@ def test_audit_head_is_remembered_and_rewrites_are_caught(tmp_path):
     broken = check_audit(AuditVerification(False, 3, "h3", "entry 2 altered"),
                          _entries("h1", "h2", "h3"), tmp_path)
     assert broken.problem == "entry 2 altered"
+
+
+def test_client_refuses_endless_paging(monkeypatch):
+    from reviewer import vault_client
+
+    client = vault_client.VaultClient("http://vault.invalid")
+    pages = []
+
+    def endless(method, path, **kwargs):
+        pages.append(path)
+        return {"records": [], "next_cursor": "again"}
+
+    monkeypatch.setattr(client, "_request", endless)
+    with pytest.raises(BadResponse, match="paging"):
+        client.records()
+    assert len(pages) == vault_client.MAX_PAGES
+
+
+def test_client_maps_error_codes():
+    import requests
+
+    from reviewer import vault_client
+
+    def answer(status, code, headers=None):
+        response = requests.Response()
+        response.status_code = status
+        response._content = json.dumps({"error": {"code": code, "message": "m"}}).encode()
+        response.headers.update(headers or {})
+        return vault_client._error(response)
+
+    assert isinstance(answer(401, "invalid_credentials"), vault_client.InvalidCredentials)
+    locked = answer(423, "locked", {"Retry-After": "60"})
+    assert isinstance(locked, vault_client.Locked)
+    assert locked.retry_after == 60
+    assert isinstance(answer(409, "sequence_conflict"), vault_client.Conflict)
+    assert isinstance(answer(429, "quota_exceeded"), vault_client.QuotaExceeded)
+    assert isinstance(answer(422, "invalid_bundle"), vault_client.Rejected)
+    assert isinstance(answer(403, "no_access"), vault_client.NoAccess)
+    assert type(answer(500, "weird")) is vault_client.VaultApiError
+
+
+def test_unreachable_api_is_a_named_error():
+    from reviewer import vault_client
+
+    client = vault_client.VaultClient("http://127.0.0.1:9", timeout=2)
+    with pytest.raises(vault_client.Unreachable):
+        client.bundle()
