@@ -67,6 +67,7 @@ class EmptyForm(FlaskForm):
 
 class LabelForm(FlaskForm):
     label = StringField(_l("Label"), validators=[DataRequired(), Length(max=64)])
+    removed = HiddenField()  # "1" takes the label off (a new record; the old one stays)
 
 
 class NoteForm(FlaskForm):

@@ -86,7 +86,9 @@ def _save(form, kind: str, report_id: uuid.UUID, content: dict | None = None):  
 
 @blueprint.route(f"/{RID}/label", methods=["POST"])
 def label(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
-    return _save(f.LabelForm(), "label", report_id)
+    form = f.LabelForm()
+    content = {"label": (form.label.data or "").strip(), "removed": form.removed.data == "1"}
+    return _save(form, "label", report_id, content)
 
 
 @blueprint.route(f"/{RID}/note", methods=["POST"])

@@ -54,6 +54,8 @@ def test_login_unlock_open_verify_reply(rv):
     filtered = coord.page("/inbox/?label=detention&country=BH&act=travel_ban&status=verified")
     assert report.report_id[:8] in filtered
     assert report.report_id[:8] not in coord.page("/inbox/?label=other")
+    coord.post(f"{path}/label", {"label": "detention", "removed": "1"}, token_from=path)
+    assert report.report_id[:8] not in coord.page("/inbox/?label=detention")
 
 
 def test_second_reply_chains_on_the_first(rv):
