@@ -47,6 +47,9 @@ SAME_ALLOWED = frozenset({
     "Options", "Transmission", "Tombstones", "Tombstone", "Suppressions", "Documents",
     "Sessions", "Audio", "Photos", "Version", "Organisation", "Organisations",
     "Admin", "Signature", "Signatures", "Message", "Messages", "Type", "Format", "Stable",
+    # Words French or Spanish write exactly as English does.
+    "Correct.", "Incident %(n)d", "Pages", "Police", "Possible", "Sources", "URGENT", "Urgent",
+    "original…", "version %(v)s", "Error", "Error %(status)s", "No", "bytes",
 })
 
 
