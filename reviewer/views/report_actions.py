@@ -27,7 +27,7 @@ def _back(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     return redirect(url_for("reports.show", report_id=report_id))
 
 
-def assign_choices(view) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+def assign_choices() -> list[SelectChoice]:
     """Reviewers whose active key is in the verified bundle (never keys from the directory)."""
     bundle = reviewer_state().bundles.current().bundle
     choices = []
@@ -99,7 +99,7 @@ def _step_up(form) -> bool:  # type: ignore[no-untyped-def]
 @blueprint.route(f"/{RID}/assign", methods=["POST"])
 def assign(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     form = f.AssignForm()
-    form.account_id.choices = assign_choices(None)
+    form.account_id.choices = assign_choices()
     if _step_up(form):
         key_id = form.account_id.data.partition(":")[2]
         view = load_view(report_id)

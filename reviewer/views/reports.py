@@ -42,7 +42,7 @@ def render_report(report_id: uuid.UUID, failed: tuple[str, object] | None = None
     names = reviewer_names()
     records = read_records(report_id=str(report_id), names=names)
     state = report_state(records)
-    forms = _forms(view)
+    forms = _forms()
     if not records.of("triage"):  # start from the reporter's own answers
         forms["triage"] = f.TriageForm(formdata=None,
                                        data=triage_defaults(view.report.fields))
@@ -55,7 +55,7 @@ def render_report(report_id: uuid.UUID, failed: tuple[str, object] | None = None
                            current=reviewer_state().bundles.current()), status
 
 
-def _forms(view) -> dict:  # type: ignore[no-untyped-def]
+def _forms() -> dict:
     """Blank forms (never bound to this request's body: one POST must not fill them all)."""
     from reviewer.views.report_actions import assign_choices
 
@@ -65,7 +65,7 @@ def _forms(view) -> dict:  # type: ignore[no-untyped-def]
                "reseal": f.PassphraseForm, "revoke": f.RevokeForm,
                "approve": f.ApprovalForm, "override": f.ApprovalForm}
     forms = {name: form_class(formdata=None) for name, form_class in classes.items()}
-    forms["assign"].account_id.choices = assign_choices(view)
+    forms["assign"].account_id.choices = assign_choices()
     return forms
 
 
