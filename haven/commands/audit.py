@@ -32,13 +32,13 @@ class VaultHandle:
 @contextlib.contextmanager
 def open_vault(config: HavenConfig) -> Iterator[VaultHandle]:
     """The vault database (migrated to head) and blob backend of an instance."""
-    from vault.blobs import FileBlobBackend
+    from vault.blobs import backend_from_config
     from vault.db import make_engine, migrate, session_factory
 
     migrate(config.database_url)
     engine = make_engine(config.database_url)
     try:
-        yield VaultHandle(engine, session_factory(engine), FileBlobBackend(config.blob_dir))
+        yield VaultHandle(engine, session_factory(engine), backend_from_config(config))
     finally:
         engine.dispose()
 
