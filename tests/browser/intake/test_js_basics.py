@@ -142,6 +142,26 @@ def test_streaming_blake2b_equals_libsodium(page):
     assert digest == hashlib.blake2b(data).hexdigest()
 
 
+def test_a_file_that_changes_between_passes_is_refused(page):
+    codes = page.evaluate("""async () => {
+        // A File-like object whose bytes can change (a file edited on disk while uploading).
+        let content = HavenTest.fileBytes(100000, 1);
+        const changing = {size: content.length, name: "doc.pdf", type: "application/pdf",
+            slice: (a, b) => ({arrayBuffer: async () => content.slice(a, b).buffer})};
+        const prepared = await HavenCrypto.prepareAttachment(changing);
+        content = HavenTest.fileBytes(100000, 2);
+        const sent = [];
+        const changed = await HavenTest.outcome(() => prepared.upload(async (i) => sent.push(i)));
+        const shrinking = {size: 100000, name: "x", type: "",
+            slice: (a, b) => ({arrayBuffer: async () => new ArrayBuffer(Math.max(0, b - a - 1))})};
+        const short = await HavenTest.outcome(() => HavenCrypto.prepareAttachment(shrinking));
+        const huge = await HavenTest.outcome(() => HavenCrypto.prepareAttachment(
+            {size: 524288001, name: "big", type: "", slice: () => null}));
+        return [changed.code, sent.length, short.code, huge.code];
+    }""")
+    assert codes == ["manifest_mismatch", 3, "manifest_mismatch", "file_too_large"]
+
+
 def test_wordlist_is_the_vaults(page):
     words = (harness.ROOT / "vault" / "data" / "wordlist-en.txt").read_text("utf-8").split()
     assert page.evaluate("Array.from(HavenWordlistEn)") == words
