@@ -11,7 +11,7 @@ from typing import Any
 from reviewer.opening import ReportView, open_for_review
 from reviewer.redact import KnownIdentifiers
 from reviewer.release.facts import AttachmentChoice, Person
-from reviewer.report_fields import known_identifiers, language, risk_flags
+from reviewer.report_fields import known_identifiers, language, narrative, risk_flags
 from reviewer.service import reviewer_names
 from reviewer.state import reviewer_state
 from reviewer.web import api, keys
@@ -57,6 +57,13 @@ class ReportContext:
 
     def known(self) -> KnownIdentifiers:
         return KnownIdentifiers.from_mapping(known_identifiers(self.fields))
+
+    def original_texts(self) -> tuple[str, ...]:
+        """The reporter's own free texts a release must not copy (S18)."""
+        un_link = self.fields.get("un_link")
+        reason = un_link.get("reason") if isinstance(un_link, Mapping) else None
+        texts = (narrative(self.fields), reason if isinstance(reason, str) else "")
+        return tuple(t for t in texts if t.strip())
 
     def language(self) -> str:
         return language(self.fields)

@@ -54,6 +54,7 @@ class ReleaseFacts:
     attachments: tuple[AttachmentChoice, ...] = ()
     exact_dates_consented: bool = False
     extra_texts: Mapping[str, str] = field(default_factory=dict)
+    original_texts: tuple[str, ...] = ()  # the reporter's own words (narrative), for S18
 
     @property
     def required_scope(self) -> str:

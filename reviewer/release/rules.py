@@ -8,10 +8,12 @@ holds, otherwise a ``Reason`` the reviewer can read. ``RULES`` lists them in ord
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from reviewer.redact import residual_identifiers
+from reviewer.redact.engine import PLACEHOLDER
 from reviewer.release.facts import ReleaseFacts
 from reviewer.release.generalise import more_detailed_fields
 from reviewer.release.settings import ReleaseSettings
@@ -19,6 +21,7 @@ from reviewer.release.settings import ReleaseSettings
 ACCEPTED_VERIFICATION = ("confirmed", "likely")
 GRANTING_GIVERS = ("victim", "family", "guardian")
 OVERRIDE_COORDINATORS = 2
+COPIED_WORDS = 8  # this many words in a row from the report = a redacted original
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,9 @@ def risk_rule(facts: ReleaseFacts, settings: ReleaseSettings) -> Reason | None:
 
 
 def redaction_rule(facts: ReleaseFacts, settings: ReleaseSettings) -> Reason | None:
-    """4. The redaction assistant, re-run on every final text, finds no direct identifier."""
-    found = []
+    """4. The redaction assistant, re-run on every final text, finds no direct identifier;
+    and the texts are the reviewer's own words, not a redacted original (S18)."""
+    found = _copied(facts)
     country = facts.record.get("country")
     for where, text in facts.texts().items():
         spans = residual_identifiers(text, facts.known, facts.language, country=country,
@@ -90,6 +94,29 @@ def redaction_rule(facts: ReleaseFacts, settings: ReleaseSettings) -> Reason | N
         return None
     return Reason("redaction", "identifier_left", "Direct identifiers left: "
                   + "; ".join(found[:20]) + (" …" if len(found) > 20 else ""))  # noqa: PLR2004
+
+
+def _copied(facts: ReleaseFacts) -> list[str]:
+    """Signs that a released text is the reporter's text with names masked: placeholders
+    left in it, or a run of ``COPIED_WORDS`` words taken verbatim from the report."""
+    problems = []
+    for where, text in facts.texts().items():
+        if PLACEHOLDER.search(text):
+            problems.append(f"redaction placeholders in {where} (write it in your own words)")
+        elif _shared_run(text, facts.original_texts):
+            problems.append(f"{where} copies the reporter's words (write it in your own words)")
+    return problems
+
+
+def _shared_run(text: str, originals: tuple[str, ...]) -> bool:
+    words = re.findall(r"\w+", text.casefold())
+    runs = {tuple(words[i:i + COPIED_WORDS]) for i in range(len(words) - COPIED_WORDS + 1)}
+    for original in originals:
+        theirs = re.findall(r"\w+", original.casefold())
+        if any(tuple(theirs[i:i + COPIED_WORDS]) in runs
+               for i in range(len(theirs) - COPIED_WORDS + 1)):
+            return True
+    return False
 
 
 def anonymity_rule(facts: ReleaseFacts, settings: ReleaseSettings) -> Reason | None:

@@ -70,6 +70,7 @@ def check(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime, *,
         drafter=ctx.person(drafter_key_id), approver=ctx.person(draft.approver_key_id),
         latest_incident_day=latest_incident_day(ctx.fields, draft.record.get("year")),
         attachments=ctx.attachment_choices(draft.attachments),
+        original_texts=ctx.original_texts(),
     )
     return Checked(facts, run_gate(facts, runtime.settings))
 

@@ -117,10 +117,23 @@ def test_redaction_checks_title_and_follow_up_notes_too(settings):
     assert "follow_up[0].note" in message
 
 
-def test_redaction_ignores_placeholders_and_holds_on_clean_text(settings):
-    record = {**RECORD, "narrative": "[PERSON-1] was stopped in 2023 at [LOCATION-1]."}
-    assert redaction_rule(passing_facts(record=record), settings) is None
+def test_redaction_holds_on_clean_text(settings):
     assert redaction_rule(passing_facts(), settings) is None
+
+
+def test_a_redacted_original_is_not_a_release_narrative(settings):
+    masked = {**RECORD, "narrative": "[PERSON-1] was stopped in 2023 at [LOCATION-1]."}
+    reason = redaction_rule(passing_facts(record=masked), settings)
+    assert reason is not None
+    assert "placeholders in narrative" in reason.message
+    original = ("On the way to Geneva she was stopped by officers at the airport and her "
+                "passport was taken without any reason given")
+    copied = {**RECORD, "narrative": "The defender says she was stopped by officers at the "
+                                     "airport and her passport was taken."}
+    facts = passing_facts(record=copied, original_texts=(original,))
+    assert "copies the reporter's words" in redaction_rule(facts, settings).message
+    own = passing_facts(original_texts=(original,))
+    assert redaction_rule(own, settings) is None
 
 
 def test_redaction_refuses_a_name_in_an_anonymous_record(settings):
