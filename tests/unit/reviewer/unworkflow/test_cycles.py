@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reviewer.unworkflow.cycles import current_cycle, earlier_cycles, fold_cycles, parse_cycle
+from reviewer.unworkflow.errors import CycleInvalid
+
+GOOD = {"year": "2027", "label": "", "period_start": "2026-05-01",
+        "period_end": "2027-04-30", "deadline": "2027-05-31"}
+
+
+def test_parse_cycle_fills_the_label_and_counts_down():
+    cycle = parse_cycle(GOOD)
+    assert cycle.label == "SG reprisals report 2027"
+    assert cycle.days_left(dt.date(2027, 5, 21)) == 10
+    assert cycle.days_left(dt.date(2027, 6, 1)) == -1
+    assert cycle.covers(dt.date(2026, 5, 1))
+    assert not cycle.covers(dt.date(2027, 5, 1))
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"year": "27"}, "year"),
+    ({"period_start": "2026-13-01"}, "period_start"),
+    ({"period_end": "2026-04-01"}, "period_end"),
+    ({"period_end": "2030-04-30"}, "period_end"),
+    ({"deadline": "2026-01-01"}, "deadline"),
+    ({"label": "x" * 121}, "label"),
+])
+def test_parse_cycle_names_the_bad_field(change, field):
+    with pytest.raises(CycleInvalid, match=f"^{field}:"):
+        parse_cycle({**GOOD, **change})
+
+
+def test_a_later_record_for_a_year_replaces_the_earlier_and_bad_records_are_skipped():
+    later = {**GOOD, "deadline": "2027-06-15"}
+    older_year = {**GOOD, "year": "2026", "period_start": "2025-05-01",
+                  "period_end": "2026-04-30", "deadline": "2026-05-31"}
+    cycles = fold_cycles([GOOD, {"year": "junk"}, older_year, later])
+    assert [c.year for c in cycles] == [2026, 2027]
+    assert cycles[1].deadline == dt.date(2027, 6, 15)
+    assert earlier_cycles(cycles, cycles[1]) == [cycles[0]]
+
+
+def test_current_cycle_is_the_next_deadline_else_the_latest(cycles_2026_2027):
+    old, new = cycles_2026_2027
+    assert current_cycle([old, new], dt.date(2026, 5, 31)) == old
+    assert current_cycle([old, new], dt.date(2026, 6, 1)) == new
+    assert current_cycle([old, new], dt.date(2028, 1, 1)) == new
+    assert current_cycle([], dt.date(2028, 1, 1)) is None
