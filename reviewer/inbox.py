@@ -35,6 +35,7 @@ class Inbox:
     rows: tuple[InboxRow, ...]
     counts: Mapping[str, int]
     urgent_count: int
+    urgent_overdue: int  # urgent reports not acknowledged by their (short) deadline
     withdrawn_count: int
     total: int
     labels: tuple[str, ...]
@@ -56,6 +57,7 @@ def build_inbox(summaries: list[ReportSummary], opened: Mapping[str, Opened],
         selected.sort(key=lambda row: row.acknowledge_by)  # most pressing first
     selected.sort(key=lambda row: not row.withdrawn)  # withdrawals first: never missed
     return Inbox(tuple(selected), dict(counts), sum(r.state.urgent for r in rows),
+                 sum(r.state.urgent and r.overdue for r in rows),
                  sum(r.withdrawn for r in rows), len(rows), tuple(labels), tuple(countries))
 
 

@@ -81,6 +81,11 @@ def test_inbox_filters_counts_and_reminders():
     late = build_inbox(summaries, opened, names, {}, urgent_only=False, ack_days=7,
                        urgent_ack_days=1, today="2026-01-20")
     assert next(r for r in late.rows if r.report_id == "r2").overdue
+    assert late.urgent_overdue == 0  # r1 is urgent but already triaged
+    opened["r1"] = Opened([_e("triage", {"urgent": True})])
+    pressing = build_inbox(summaries, opened, names, {}, urgent_only=False, ack_days=7,
+                           urgent_ack_days=1, today="2026-01-03")
+    assert pressing.urgent_overdue == 1
 
 
 def test_urgent_appeal_needs_two_accounts_and_possible_or_better():
