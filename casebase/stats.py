@@ -38,30 +38,38 @@ class CaseFacts:
     mechanisms: frozenset[str]
     follow_up_years: frozenset[int]
     flags: frozenset[str]
+    tier: str = "public"
 
 
 def collect_facts(session: Session, tiers: Iterable[str], today: str) -> list[CaseFacts]:
-    records = list(session.scalars(sa.select(Record).where(visible(tiers, today))))
-    ids = [r.record_id for r in records]
+    """The facts the tables need, in three column-only queries (no ORM objects)."""
+    condition = visible(tiers, today)
     mechanisms: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[int]] = defaultdict(set)
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
-        for rid, term in session.execute(sa.select(RecordTerm.record_id, RecordTerm.term).where(
-                RecordTerm.record_id.in_(part), RecordTerm.vocabulary == "mechanisms")):
-            mechanisms[rid].add(term)
-        for rid, date in session.execute(sa.select(FollowUp.record_id, FollowUp.date).where(
-                FollowUp.record_id.in_(part))):
-            years[rid].add(int(date[:4]))
-    return [_facts(r, mechanisms[r.record_id], years[r.record_id]) for r in records]
+    for rid, term in session.execute(
+            sa.select(RecordTerm.record_id, RecordTerm.term)
+            .join(Record, Record.record_id == RecordTerm.record_id)
+            .where(condition, RecordTerm.vocabulary == "mechanisms")):
+        mechanisms[rid].add(term)
+    for rid, date in session.execute(
+            sa.select(FollowUp.record_id, FollowUp.date)
+            .join(Record, Record.record_id == FollowUp.record_id).where(condition)):
+        years[rid].add(int(date[:4]))
+    columns = [getattr(Record, name) for name in _FACT_COLUMNS]
+    facts = []
+    for row in session.execute(sa.select(*columns).where(condition)):
+        values = dict(zip(_FACT_COLUMNS, row, strict=True))
+        flags = {name for name in MEASURES[1:] if values[name]}
+        if values["gender"] == "woman":
+            flags.add("women")
+        rid = values["record_id"]
+        facts.append(CaseFacts(values["country"], values["region"], values["year"],
+                               frozenset(mechanisms[rid]), frozenset(years[rid]),
+                               frozenset(flags), values["tier"]))
+    return facts
 
 
-def _facts(record: Record, mechanisms: set[str], follow_up_years: set[int]) -> CaseFacts:
-    flags = {name for name in MEASURES[1:] if getattr(record, name)}
-    if record.gender == "woman":
-        flags.add("women")
-    return CaseFacts(record.country, record.region, record.year, frozenset(mechanisms),
-                     frozenset(follow_up_years), frozenset(flags))
+_FACT_COLUMNS = ("record_id", "tier", "country", "region", "year", "gender", *MEASURES[1:])
 
 
 def counted(facts: list[CaseFacts], year: int) -> list[tuple[CaseFacts, str]]:
@@ -179,8 +187,9 @@ def _published(key: str, value: int, primary: frozenset[str], complementary: fro
 
 def take_snapshot(session: Session, today: str, threshold: int = 5) -> list[StatsSnapshot]:
     snapshots = []
+    everything = collect_facts(session, TIERS["partner"], today)
     for tier, tiers in TIERS.items():
-        tables = build_table_set(collect_facts(session, tiers, today), threshold)
+        tables = build_table_set([f for f in everything if f.tier in tiers], threshold)
         tables.update({"snapshot_day": today, "tier": tier})
         snapshot = StatsSnapshot(day=today, tier=tier, tables_json=json.dumps(tables))
         session.add(snapshot)

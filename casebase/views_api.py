@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
 from casebase import auth, browse
 from casebase.errors import BadQuery, NotFound
@@ -23,11 +24,20 @@ _DAY = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 @api.post("/ingest")
 def ingest():  # type: ignore[no-untyped-def]
     settings = auth.state()["settings"]
-    session = auth.db()
-    result = ingest_package(session, request.get_data(cache=False), today=auth.today(),
-                            publication_delay_days=settings.publication_delay_days,
-                            threshold=settings.suppression_threshold)
-    session.commit()
+    session, raw = auth.db(), request.get_data()
+    for attempt in (1, 2):
+        try:
+            result = ingest_package(session, raw, today=auth.today(),
+                                    publication_delay_days=settings.publication_delay_days,
+                                    threshold=settings.suppression_threshold)
+            session.commit()
+            break
+        except IntegrityError:
+            # The same record arrived twice at once: the second attempt sees the first
+            # one's row and answers repeat or conflict like any later duplicate.
+            session.rollback()
+            if attempt == 2:  # noqa: PLR2004
+                raise
     return jsonify(result.as_dict()), result.status
 
 

@@ -201,3 +201,21 @@ def test_revoking_a_certified_subkey_blocks_it(cb_env):
                    "compromised_since": None})
     response = cb_env.post(org.release(cb_env.record()))
     assert (response.status_code, response.json["error"]) == (403, "untrusted_key")
+
+
+def test_the_same_package_sent_concurrently_is_stored_once(cb_env, live_server):
+    import concurrent.futures
+    import json as json_module
+
+    import requests
+
+    package = cb_env.org.release(cb_env.record(), record_id="5" * 32)
+    with live_server(cb_env.app) as base:
+        def send(_):
+            return requests.post(f"{base}/api/v1/ingest", data=json_module.dumps(package),
+                                 headers={"Content-Type": "application/json"}, timeout=30)
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            statuses = sorted(r.status_code for r in pool.map(send, range(4)))
+    assert statuses == [200, 200, 200, 201]
+    assert cb_env.client.get("/api/v1/cases").json["total"] == 1
