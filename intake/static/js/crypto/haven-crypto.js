@@ -16,7 +16,7 @@
  *                                                   triage, key(id), isRevoked(id)}
  *   HavenCrypto.generateReceipt()                → {text, words, indices, digits}
  *   HavenCrypto.normaliseReceipt(text)           → 17 canonical bytes
- *   await HavenCrypto.deriveReceiptKeys(text, instanceId) → ReceiptKeys {lookupId,
+ *   await HavenCrypto.deriveReceiptKeys(text, instanceId, {worker}) → ReceiptKeys {lookupId,
  *            lookupIdB64, replyPublicKey, replySecretKey, signingPublicKey, signingSecretKey,
  *            wipe()}
  *   HavenCrypto.canonicalJson(value) / canonicalJsonBytes(value)
@@ -26,7 +26,7 @@
  *   await HavenCrypto.sealAttachment(file, {onChunk, name, type, onProgress})
  *            → {entry, declaration}
  *   await HavenCrypto.sealReport(fields, attachments, bundle, receiptKeys, {day, reportId})
- *            → {envelope, envelopeB64, reportId, envelopeHash, day}
+ *            → {envelope, envelopeB64, reportId, envelopeHash, blobIds, day}
  *   await HavenCrypto.sealEvent(type, payload, {reportId, seq, prevEventHash, bundle,
  *            receiptKeys, day}) → {envelope, envelopeB64, eventHash, eventHashHex, seq, reportId}
  *   HavenCrypto.openReviewerEvent(sealed, receiptKeys, bundle, {reportId})
