@@ -59,7 +59,7 @@ def default_form(ctx: ReportContext) -> dict[str, Any]:
         "mechanisms": [m for m in un_link.get("mechanisms") or [] if m in t.ids("mechanisms")],
         "engagement": un_link.get("engagement") or "actual", "anonymity_requested": True,
         "detained": _section(fields, "risk").get("detained") == "yes", "narrative": "",
-        "un_actors": "", "outcome": "ongoing", "suspect_set_estimate": "",
+        "un_actors": "", "follow_up": "", "outcome": "ongoing", "suspect_set_estimate": "",
         "suspect_set_reason": "", "approver": "", "attachments": [],
     }
 
@@ -71,12 +71,18 @@ def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(record, Mapping):
         flat.update({k: record.get(k) for k in RECORD_FIELDS})
         flat["un_actors"] = "\n".join(record.get("un_actors") or [])
+        flat["follow_up"] = "\n".join(_follow_up_line(e) for e in record.get("follow_up") or [])
         flat["approver"] = values.get("approver_key_id", "")
     for name in ("acts", "perpetrators", "mechanisms", "attachments"):
         value = flat.get(name)
         flat[name] = list(value) if isinstance(value, list | tuple) else (
             [value] if value else [])
     return flat
+
+
+def _follow_up_line(event: Mapping[str, Any]) -> str:
+    head = " ".join(str(event[k]) for k in ("date", "event", "stance") if event.get(k))
+    return f"{head} : {event['note']}" if event.get("note") else head
 
 
 def redacted_reference(ctx: ReportContext) -> str:

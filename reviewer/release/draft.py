@@ -16,6 +16,7 @@ from typing import Any
 
 from haven.taxonomy import load_taxonomy
 from reviewer.release.errors import DraftInvalid
+from vault.canonical import utc_day
 
 TIERS = ("public", "partner")
 MAX_TITLE, MAX_NAME, MAX_NARRATIVE, MAX_ACTORS = 160, 200, 8000, 20
@@ -82,7 +83,7 @@ def parse_draft(form: Mapping[str, Any], *, verification: str | None,
         "detained": bool(form.get("detained")),
         "narrative": _text(form, "narrative", MAX_NARRATIVE, required=True),
         "un_actors": _lines(form.get("un_actors"), MAX_ACTORS),
-        "follow_up": [],
+        "follow_up": parse_follow_up(form.get("follow_up")),
         "outcome": one("outcome", "case_outcomes"),
         "sg_citations": [],
     }
@@ -92,6 +93,38 @@ def parse_draft(form: Mapping[str, Any], *, verification: str | None,
                       _text(form, "suspect_set_reason", 2000, required=True),
                       _key_id(form.get("approver")),
                       tuple(str(b) for b in form.get("attachments") or [] if b))
+
+
+def parse_follow_up(value: Any) -> list[dict[str, Any]]:
+    """One event per line: ``YYYY[-MM] event_id [stance] [: note]``, e.g.
+    ``2024-03 government_response denies : the State denied any link``. Published with the
+    year only (S18); the note is checked for identifiers like every released text."""
+    t = load_taxonomy()
+    events = []
+    for number, line in enumerate(str(value or "").splitlines(), start=1):
+        head, _, note = line.partition(":")
+        words = head.split()
+        if not words:
+            continue
+        where = f"follow_up line {number}"
+        date = words[0]
+        shaped = re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", date) is not None
+        if not shaped or int(date[:4]) < 1945 or date > utc_day()[:len(date)]:  # noqa: PLR2004
+            raise DraftInvalid(f"{where}: start with YYYY or YYYY-MM, not in the future")
+        if len(words) < 2 or words[1] not in t.ids("follow_up_events"):  # noqa: PLR2004
+            raise DraftInvalid(f"{where}: the second word is a follow-up event id "
+                               f"({', '.join(t.ids('follow_up_events'))})")
+        event: dict[str, Any] = {"date": words[0], "event": words[1]}
+        if len(words) > 2:  # noqa: PLR2004
+            if len(words) > 3 or words[2] not in t.ids("government_stances"):  # noqa: PLR2004
+                raise DraftInvalid(f"{where}: the third word is a government stance id")
+            event["stance"] = words[2]
+        if note.strip():
+            if len(note.strip()) > 1000:  # noqa: PLR2004
+                raise DraftInvalid(f"{where}: a note has at most 1000 characters")
+            event["note"] = note.strip()
+        events.append(event)
+    return sorted(events, key=lambda e: e["date"])
 
 
 def _text(form: Mapping[str, Any], name: str, limit: int, *, required: bool) -> str:

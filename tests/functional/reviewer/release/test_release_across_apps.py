@@ -34,6 +34,7 @@ def draft_form(approver: str, **changes):  # type: ignore[no-untyped-def]
         "suspect_set_estimate": "60",
         "suspect_set_reason": "Dozens of defenders from the country attended that session.",
         "approver": approver,
+        "follow_up": "2024-02 raised_by_un_official : raised at the next Council session",
     }
     form.update(changes)
     return form
@@ -84,6 +85,8 @@ def test_consented_report_released_then_withdrawn(release_world):
     assert case.status_code == 200
     body = case.json()
     assert body["narrative"].startswith("A woman human rights defender")
+    assert [(e["date"], e["event"]) for e in body["follow_up"]] == [
+        ("2024", "raised_by_un_official")]  # coarsened to the year (S18)
     assert "Zahra" not in case.text
     assert "Haddad" not in case.text
     assert "Muharraq" not in case.text

@@ -122,3 +122,21 @@ def test_settings_refuse_bad_values(tmp_path):
     good = release_settings(config_from_mapping({"instance_id": "0" * 32}, tmp_path))
     assert (good.k, good.k_margin, good.required_class_size) == (5, 2, 7)
     assert good.release_key_path == tmp_path / "keys" / "release.key"
+
+
+def test_follow_up_lines_become_events():
+    text = ("2024-03 government_response denies : the State denied any link\n\n"
+            "2023 raised_by_un_official\n")
+    draft = parse_draft({**FORM, "follow_up": text}, verification="likely", this_year=2026)
+    assert draft.record["follow_up"] == [
+        {"date": "2023", "event": "raised_by_un_official"},
+        {"date": "2024-03", "event": "government_response", "stance": "denies",
+         "note": "the State denied any link"}]
+
+
+@pytest.mark.parametrize("line", [
+    "March 2024 other", "2099-01 other", "2024 not_an_event", "2024 other not_a_stance",
+    "2024 other denies extra"])
+def test_bad_follow_up_lines_are_named(line):
+    with pytest.raises(DraftInvalid, match="follow_up line 1"):
+        parse_draft({**FORM, "follow_up": line}, verification="likely", this_year=2026)
