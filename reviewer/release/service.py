@@ -112,6 +112,10 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
     if entry is None:
         raise ReleaseError("there is no release draft to approve")
     content = entry.content
+    body = content["body"]
+    released = ctx.releases().get(str(body["record_id"]))
+    if released is not None and int(released["version"]) >= int(body["version"]):
+        raise ReleaseError("this draft was approved already; draft again for a new version")
     draft = draft_from_record(content["draft"])
     me = keys()
     if draft.approver_key_id != me.key_id:
@@ -119,7 +123,6 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
     checked = check(ctx, draft, runtime, drafter_key_id=str(content["drafter_key_id"]))
     if not checked.result.passed:
         raise GateRefused(list(checked.result.reasons), checked)
-    body = content["body"]
     snapshot = consent_snapshot(ctx.view.consent, checked.facts.required_scope)
     if _assessment(checked).record != body["record"] or snapshot != body["consent_snapshot"]:
         raise ReleaseError("the case base or the consent changed since the draft was signed: "

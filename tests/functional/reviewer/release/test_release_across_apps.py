@@ -80,6 +80,11 @@ def test_consented_report_released_then_withdrawn(release_world):
     assert approved.status_code == 302
     items = world.runtime.outbox.items()
     assert [(i.kind, i.status) for i in items] == [("release", "sent")]
+    again = coord.post(f"{page}/approve", {"passphrase": "release test passphrase"},
+                       token_from=page)
+    assert again.status_code == 302
+    assert "approved already" in coord.page(page)
+    assert len(world.runtime.outbox.items()) == 1
     record_id = items[0].record_id
     case = world.casebase_case(record_id)
     assert case.status_code == 200
