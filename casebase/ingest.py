@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casebase import stats
 from casebase.errors import InvalidPackage, OrgMismatch, RecordWithdrawn, VersionConflict
-from casebase.models import Record, Tombstone
+from casebase.models import Record, RecordDocument, Tombstone
 from casebase.records import delete_record, store_release
 from casebase.trust import check_release_key
 from casebase.validation import parse_package, validate_package
@@ -72,6 +72,8 @@ def ingest(
             raise VersionConflict(
                 f"version {body['version']} is not newer than the current {current.version}"
             )
+        if body["type"] == "release":
+            check_no_more_detail(session, current, body["record"])
     if body["type"] == "tombstone":
         return _withdraw(session, body, package_json, sha, today=today, threshold=threshold)
     return _release(session, body, package_json, sha, anchor, today=today,
@@ -111,6 +113,21 @@ def _withdraw(
     session.flush()
     stats.rebuild_all_snapshots(session, today, threshold)
     return IngestResult("withdrawn", body["record_id"], 200, "withdrawn")
+
+
+def check_no_more_detail(session: Session, current: Record, record: dict[str, Any]) -> None:
+    """S18: a record is never republished in more detail than before, or the versions
+    together would undo the generalisation that made the first one safe to publish."""
+    document = session.get(RecordDocument, current.record_id)
+    before = json.loads(document.package_json)["package"]["record"] if document else {}
+    revealed = [field for field in ("gender", "role")
+                if before.get(field) is None and record.get(field) is not None]
+    if before.get("year_to") is not None and record.get("year_to") is None:
+        revealed.append("year")
+    if revealed:
+        raise InvalidPackage(
+            f"this version gives {', '.join(revealed)} that an earlier version generalised",
+            "more_detail_than_before")
 
 
 def publish_due(session: Session, today: str) -> int:

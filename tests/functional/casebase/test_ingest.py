@@ -22,9 +22,9 @@ def test_new_release_is_created_then_repeat_is_idempotent(cb_env):
 
 
 def test_newer_version_updates_and_older_or_equal_conflicts(cb_env):
-    rid = "b" * 32
-    assert cb_env.post(cb_env.org.release(cb_env.record(), record_id=rid)).status_code == 201
-    updated = cb_env.post(cb_env.org.release(cb_env.record(title="Updated title"),
+    rid, base = "b" * 32, cb_env.record()
+    assert cb_env.post(cb_env.org.release(base, record_id=rid)).status_code == 201
+    updated = cb_env.post(cb_env.org.release({**base, "title": "Updated title"},
                                              record_id=rid, version=2))
     assert (updated.status_code, updated.json["outcome"]) == (200, "updated")
     assert cb_env.client.get(f"/api/v1/cases/{rid}").json["title"] == "Updated title"
@@ -219,3 +219,17 @@ def test_the_same_package_sent_concurrently_is_stored_once(cb_env, live_server):
             statuses = sorted(r.status_code for r in pool.map(send, range(4)))
     assert statuses == [200, 200, 200, 201]
     assert cb_env.client.get("/api/v1/cases").json["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [({"gender": None}, {"gender": "woman"}), ({"role": None}, {"role": "lawyer"}),
+     ({"year": 2022, "year_to": 2023}, {"year": 2022, "year_to": None})],
+)
+def test_a_new_version_cannot_undo_generalisation(cb_env, before, after):
+    rid, base = "6" * 32, cb_env.record(year=2022)
+    assert cb_env.post(cb_env.org.release({**base, **before}, record_id=rid)).status_code == 201
+    response = cb_env.post(cb_env.org.release({**base, **after}, record_id=rid, version=2))
+    assert (response.status_code, response.json["error"]) == (422, "more_detail_than_before")
+    same = cb_env.post(cb_env.org.release({**base, **before}, record_id=rid, version=3))
+    assert same.status_code == 200
