@@ -18,10 +18,16 @@ from reviewer.vault_types import Record
 from reviewer.web import api, keys
 from reviewer.workspace import Opened, open_records
 
+# Kinds whose latest record is the current state: each new one names the one before it.
+CHAINED_KINDS = frozenset({"status", "label", "checklist", "triage", "redaction"})
+
 
 def write_record(kind: str, content: Mapping[str, Any], *, report_id: str | None = None,
                  case_id: str | None = None, supersedes: str | None = None) -> Record:
     """Seal ``content`` to the verified bundle's reviewer keys, sign it, store it."""
+    if supersedes is None and report_id and kind in CHAINED_KINDS:
+        previous = read_records(report_id=report_id, kind=kind).entries
+        supersedes = previous[-1].record_id if previous else None
     trusted = reviewer_state().bundles.current()
     body = seal_record(kind=kind, content=content, keys=keys(),
                        recipients=trusted.recipients(), report_id=report_id, case_id=case_id,

@@ -29,6 +29,7 @@ class Entry:
     content: Mapping[str, Any] = field(repr=False)  # decrypted: kept out of logs
     record_id: str = ""
     author_id: str = ""  # the account that signed it (names can repeat, ids cannot)
+    supersedes: str | None = None
 
 
 @dataclass
@@ -52,9 +53,31 @@ def open_records(records: Iterable[Record], keys: ReviewerKeys,
         opened.entries.append(Entry(record.kind, record.day,
                                     names.get(record.author_account_id, "unknown reviewer"),
                                     item.content, record.record_id,
-                                    record.author_account_id))
-    opened.entries.sort(key=lambda e: e.day)  # stable: arrival order within a day
+                                    record.author_account_id, record.supersedes))
+    opened.entries = in_order(opened.entries)
     return opened
+
+
+def in_order(entries: list[Entry]) -> list[Entry]:
+    """Records carry a day, not a time; their order is the ``supersedes`` chain each new
+    record of a kind extends (``service.write_record``): sort by day, then chain depth."""
+    by_id = {e.record_id: e for e in entries}
+    depth: dict[str, int] = {}
+
+    def depth_of(entry: Entry) -> int:
+        seen: list[Entry] = []
+        current: Entry | None = entry
+        while current is not None and current.record_id not in depth:
+            if current in seen:  # a cycle cannot be made by honest authors: stop there
+                break
+            seen.append(current)
+            current = by_id.get(current.supersedes or "")
+        base = depth.get(current.record_id, -1) if current is not None else -1
+        for offset, item in enumerate(reversed(seen), start=1):
+            depth[item.record_id] = base + offset
+        return depth[entry.record_id]
+
+    return sorted(entries, key=lambda e: (e.day, depth_of(e)))
 
 
 @dataclass(frozen=True)

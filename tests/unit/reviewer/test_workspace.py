@@ -101,3 +101,19 @@ def test_urgent_appeal_needs_two_accounts_and_possible_or_better():
     assert not urgent_appeal(state("possible", "acc-1", "acc-1")).ready
     assert urgent_appeal(state("possible", "acc-1", "acc-2")).ready
     assert not urgent_appeal(state("unlikely", "acc-1", "acc-2")).ready
+
+
+def test_supersedes_chain_orders_records_of_one_day():
+    from reviewer.workspace import in_order
+
+    first = Entry("status", "d", "a", {"status": "triaged"}, "r1", "a", None)
+    second = Entry("status", "d", "a", {"status": "verified", "verification": "likely"},
+                   "r2", "a", "r1")
+    third = Entry("status", "d", "a", {"status": "held"}, "r3", "a", "r2")
+    for shuffled in ([third, first, second], [second, third, first]):
+        ordered = in_order(shuffled)
+        assert [e.record_id for e in ordered] == ["r1", "r2", "r3"]
+        assert report_state(Opened(ordered)).status == "held"
+    loop = [Entry("label", "d", "a", {"label": "x"}, "x1", "a", "x2"),
+            Entry("label", "d", "a", {"label": "y"}, "x2", "a", "x1")]
+    assert len(in_order(loop)) == 2  # a forged cycle does not hang
