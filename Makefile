@@ -40,6 +40,7 @@ bench: $(VENV)/.test
 ## make vendor: rebuild intake/static/vendor/ from the pinned npm packages (same bytes every run)
 vendor: | $(BIN)/python
 	$(BIN)/python scripts/vendor-js.py
+	$(BIN)/python scripts/vendor_axe.py
 
 ## make i18n: extract every string (three apps + taxonomy labels), update the six-language
 ## catalogues without fuzzy matching, compile them, and list what is missing per language
