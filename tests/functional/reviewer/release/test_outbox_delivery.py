@@ -4,6 +4,7 @@ background sender retries tombstones on its own."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 
@@ -117,7 +118,8 @@ def test_casebase_down_then_up(tmp_path, casebase, live_server):
 
 
 def test_background_sender_delivers_a_tombstone_once_the_casebase_is_up(
-        tmp_path, casebase, live_server):
+        tmp_path, casebase, live_server, caplog):
+    caplog.set_level(logging.INFO, logger="haven.reviewer.release")
     app, release_key = casebase
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -142,3 +144,6 @@ def test_background_sender_delivers_a_tombstone_once_the_casebase_is_up(
             assert [t["record_id"] for t in feed["tombstones"]] == [record_id]
     finally:
         runtime.stop.set()
+    logged = [r.getMessage() for r in caplog.records if r.name == "haven.reviewer.release"]
+    assert "outbox: a package was sent" in logged
+    assert not [m for m in logged if record_id in m or "127.0.0.1" in m]

@@ -4,6 +4,7 @@ Three real apps on loopback ports: vault API, reviewer app, case base."""
 
 from __future__ import annotations
 
+import logging
 import random
 
 from vault.canonical import utc_day
@@ -48,7 +49,8 @@ def _verify(reviewer, report_id: str) -> None:
     assert answer.status_code == 302
 
 
-def test_consented_report_released_then_withdrawn(release_world):
+def test_consented_report_released_then_withdrawn(release_world, caplog):
+    caplog.set_level(logging.DEBUG)
     world = release_world
     world.seed_matching(6, random.Random(1))
     world.seed_matching(1, random.Random(2), acts=["threats"])  # l-diversity: 2 categories
@@ -103,6 +105,17 @@ def test_consented_report_released_then_withdrawn(release_world):
     assert kinds == [("release", "sent"), ("tombstone", "sent")]
     assert world.casebase_case(record_id).status_code == 404
     assert "withdrawn (tombstone)" in coord.page(page)
+    _no_identifying_logs(caplog, report.report_id, record_id)
+
+
+def _no_identifying_logs(caplog, report_id: str, record_id: str) -> None:
+    """Canary: what the apps log (the test servers' access log aside) names no person,
+    place, narrative, report, record or address."""
+    ours = [r.getMessage() for r in caplog.records if r.name.split(".")[0] in
+            ("haven", "reviewer", "casebase", "vault")]
+    for secret in ("Zahra", "Haddad", "Muharraq", "passport", "woman human rights",
+                   report_id, record_id, "127.0.0.1"):
+        assert not [m for m in ours if secret in m], secret
 
 
 def test_re_identifiable_report_is_refused_with_every_reason(release_world):
