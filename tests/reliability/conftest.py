@@ -24,6 +24,7 @@ import pytest
 import requests
 
 HAVEN = str(Path(sys.executable).with_name("haven"))
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn" / "intake.conf.py"
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
 START_TIMEOUT = 60.0
 HTTP_TIMEOUT = 30
@@ -82,6 +83,7 @@ class IntakeProcess:
     port: int
     env: dict = field(default_factory=dict)
     server_args: tuple[str, ...] = ("--dev",)  # or ("--workers", "2") for gunicorn
+    production: bool = False  # gunicorn with deploy/gunicorn/intake.conf.py, as systemd runs it
     log_path: Path | None = None
     process: subprocess.Popen | None = None
 
@@ -91,10 +93,14 @@ class IntakeProcess:
 
     def start(self) -> IntakeProcess:
         log = (self.log_path or self.instance_dir / f"intake-{self.port}.log").open("ab")
+        argv = [HAVEN, "serve", "intake", *self.server_args, "--port", str(self.port),
+                "--instance", str(self.instance_dir)]
+        if self.production:
+            argv = [str(Path(sys.executable).with_name("gunicorn")), "--config",
+                    str(GUNICORN_CONF), "--bind", f"127.0.0.1:{self.port}", "haven.wsgi:intake()"]
         self.process = subprocess.Popen(
-            [HAVEN, "serve", "intake", *self.server_args, "--port", str(self.port),
-             "--instance", str(self.instance_dir)],
-            env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
+            argv, env={**os.environ, "HAVEN_INSTANCE": str(self.instance_dir), **self.env},
+            stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()
@@ -250,8 +256,10 @@ def intake_processes():
     started: list[IntakeProcess] = []
 
     def start(instance_dir: Path, port: int, env: dict | None = None,
-              server_args: tuple[str, ...] = ("--dev",)) -> IntakeProcess:
-        process = IntakeProcess(instance_dir, port, env or {}, server_args)
+              server_args: tuple[str, ...] = ("--dev",), production: bool = False
+              ) -> IntakeProcess:
+        process = IntakeProcess(instance_dir, port, env or {}, server_args,
+                                production=production)
         started.append(process)
         return process.start()
 

@@ -1,8 +1,11 @@
-"""A bounded load test on loopback: the intake under gunicorn (2 workers) with its rate limits
-in Redis, eight client threads, more submissions than the submit limit allows.
+"""A bounded load test on loopback: the intake as production runs it (gunicorn with
+deploy/gunicorn/intake.conf.py: 2 workers x 4 threads, `haven.wsgi:intake()`) with its rate
+limits in Redis, eight client threads, more submissions than the submit limit allows.
 
-Pass: every answer is 201 or a deliberate 429 (the limit, counted exactly because Redis is
-shared by the workers), and every acknowledged report is stored byte for byte and opens.
+Pass: every answer is 201 or a deliberate 429, and every acknowledged report is stored byte
+for byte and opens. The submit limit holds per process: each gunicorn worker keys its
+counters with its own in-memory HMAC key (intake/ratelimit.py, S12), so with Redis shared
+the accepted count lies between the limit and workers x the limit (docs/reliability.md).
 Throughput and p95 latency are reported (recorded as test properties), never asserted.
 """
 
@@ -18,7 +21,8 @@ import requests
 
 CONCURRENCY = 8
 SUBMISSIONS = 96
-SUBMIT_LIMIT = 80
+SUBMIT_LIMIT = 20
+WORKERS = 2  # deploy/gunicorn/intake.conf.py
 
 
 def _worker(rkit, url: str, jobs: queue.Queue, results: list, lock: threading.Lock) -> None:
@@ -47,8 +51,7 @@ def test_load_no_errors_but_deliberate_429s(  # noqa: PLR0917 - pytest fixtures
     text = config_path.read_text().replace('limit_submit = "100000 per hour"',
                                            f'limit_submit = "{SUBMIT_LIMIT} per hour"')
     config_path.write_text(text)
-    server = intake_processes(instance.directory, rkit.free_port(),
-                              server_args=("--workers", "2"))
+    server = intake_processes(instance.directory, rkit.free_port(), production=True)
     workdir = tmp_path / "client"
     workdir.mkdir()
     jobs: queue.Queue = queue.Queue()
@@ -68,18 +71,22 @@ def test_load_no_errors_but_deliberate_429s(  # noqa: PLR0917 - pytest fixtures
     statuses = [status for status, *_ in results]
     assert len(results) == SUBMISSIONS
     assert set(statuses) <= {201, 429}, f"unexpected answers: {sorted(set(statuses))}"
-    assert statuses.count(201) == SUBMIT_LIMIT
-    assert statuses.count(429) == SUBMISSIONS - SUBMIT_LIMIT
+    assert SUBMIT_LIMIT <= statuses.count(201) <= SUBMIT_LIMIT * WORKERS
+    assert statuses.count(429) == SUBMISSIONS - statuses.count(201)
     stored = rkit.stored_reports(instance)
     for status, _, report_id, envelope in results:
         if status == 201:
             assert stored[report_id] == envelope
             rkit.open_stored(instance, envelope)
 
-    latencies = sorted(elapsed for status, elapsed, *_ in results if status == 201)
-    p95 = statistics.quantiles(latencies, n=20)[-1]
-    record_property("throughput_per_second", round(statuses.count(201) / wall, 1))
-    record_property("p95_seconds", round(p95, 3))
-    print(f"\nload: {statuses.count(201)} accepted, {statuses.count(429)} limited in "
-          f"{wall:.1f} s at concurrency {CONCURRENCY}: {statuses.count(201) / wall:.1f}/s, "
-          f"p95 {p95 * 1000:.0f} ms (includes fetching and solving a proof of work)")
+    accepted = sorted(elapsed for status, elapsed, *_ in results if status == 201)
+    every = sorted(elapsed for _, elapsed, *_ in results)
+    p95_accepted = statistics.quantiles(accepted, n=20)[-1]
+    p95_all = statistics.quantiles(every, n=20)[-1]
+    record_property("requests_per_second", round(SUBMISSIONS / wall, 1))
+    record_property("p95_accepted_seconds", round(p95_accepted, 3))
+    record_property("p95_all_seconds", round(p95_all, 3))
+    print(f"\nload: {SUBMISSIONS} submissions at concurrency {CONCURRENCY} in {wall:.1f} s "
+          f"({SUBMISSIONS / wall:.1f}/s answered): {len(accepted)} accepted (p95 "
+          f"{p95_accepted * 1000:.0f} ms), {statuses.count(429)} limited; p95 of all "
+          f"{p95_all * 1000:.0f} ms (each includes fetching and solving a proof of work)")
