@@ -20,8 +20,18 @@ def _url(rule, report_id: str, blob_id: str, case_id: str, account_id: str) -> s
               "account_id": account_id, "filename": "reviewer.css"}
     path = rule.rule
     for name in rule.arguments:
-        path = re.sub(rf"<(?:[^:>]+:)?{name}(?:\([^)]*\))?>", values[name], path)
+        value = values.get(name) or _any_value(rule, name)
+        path = re.sub(rf"<(?:[^:>]+:)?{name}(?:\([^)]*\))?>", value, path)
     return path
+
+
+def _any_value(rule, name: str) -> str:
+    """Routes other parts add (UN workflow, release): a well-formed value of the right kind."""
+    from werkzeug.routing import UUIDConverter
+
+    if isinstance(rule._converters.get(name), UUIDConverter):
+        return str(uuid.uuid4())
+    return "BH"
 
 
 def _routes(app):
