@@ -31,6 +31,11 @@ DEMO_ACCOUNTS = (
     ("ada", "admin", False),
 )
 DEMO_ORG = "haven-demo"
+# A demo shows a release reaching the case base at once; real instances wait out a delay.
+DEMO_CONFIG = """
+[casebase]
+publication_delay_days = 0
+"""
 
 
 def _haven_bin() -> str:
@@ -50,7 +55,9 @@ def create_demo_instance(directory: Path) -> dict:
         )
         for username, role, on_duty in DEMO_ACCOUNTS
     ]
-    created = create_instance(directory, org_id=DEMO_ORG, accounts_to_create=specs)
+    created = create_instance(
+        directory, org_id=DEMO_ORG, accounts_to_create=specs, extra_config=DEMO_CONFIG
+    )
     credentials = {
         "fingerprint": created.fingerprint,
         "accounts": [
