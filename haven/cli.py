@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "purge",
     "audit",
     "casebase",
+    "release",
     "verify_site",
 )
 
