@@ -20,7 +20,7 @@ from reviewer.release.draft import latest_incident_day
 from reviewer.report_fields import risk_flags
 from reviewer.service import read_records, records_by_case, reviewer_names, write_record
 from reviewer.unworkflow import followup as fu
-from reviewer.unworkflow.cycles import RECORD_KIND, Cycle, fold_cycles
+from reviewer.unworkflow.cycles import RECORD_KIND, Cycle, fold_cycles, replaced_record
 from reviewer.unworkflow.eligibility import CaseSnapshot
 from reviewer.unworkflow.package import missing_items
 from reviewer.vault_client import VaultApiError
@@ -37,13 +37,18 @@ def consent_max_age_days() -> int:
                                       DEFAULT_CONSENT_AGE_DAYS))
 
 
+def _cycle_records() -> list[tuple[str, Mapping[str, Any]]]:
+    return [(e.record_id, e.content) for e in read_records(kind=RECORD_KIND).entries]
+
+
 def load_cycles() -> list[Cycle]:
-    opened = read_records(kind=RECORD_KIND)
-    return fold_cycles(e.content for e in opened.entries)
+    return fold_cycles(_cycle_records())
 
 
 def save_cycle(cycle: Cycle) -> None:
-    write_record(RECORD_KIND, cycle.as_content())
+    previous = replaced_record(_cycle_records(), cycle.year)
+    write_record(RECORD_KIND, {**cycle.as_content(), "replaces": previous},
+                 supersedes=previous)
 
 
 @dataclass

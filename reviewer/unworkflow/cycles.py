@@ -2,8 +2,9 @@
 
 Nothing here is hard-coded: each cycle (e.g. the report presented in year Y, covering roughly
 1 May Y-1 to 30 April Y, with submissions due around May) is a sealed ``sg_cycle`` record
-``{"year", "label", "period_start", "period_end", "deadline"}``; a later record for the same
-year replaces the earlier one.
+``{"year", "label", "period_start", "period_end", "deadline", "replaces"}``; a new setting
+for a year names the record it replaces (records carry only their day, so arrival order
+within a day is not known).
 """
 
 from __future__ import annotations
@@ -69,17 +70,30 @@ def parse_cycle(values: Mapping[str, Any]) -> Cycle:
     return Cycle(int(raw_year), label, start, end, deadline)
 
 
-def fold_cycles(contents: Iterable[Mapping[str, Any]]) -> list[Cycle]:
-    """Stored cycle records (oldest first) -> one cycle per year, newest setting wins,
-    sorted by period. A stored record that no longer parses is skipped, not guessed at."""
+def fold_cycles(records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Cycle]:
+    """Stored ``(record id, content)`` -> one cycle per year: the settings no other setting
+    replaces; sorted by period. A record that no longer parses is skipped, not guessed at."""
+    records = list(records)
+    replaced = {str(content.get("replaces")) for _rid, content in records}
     by_year: dict[int, Cycle] = {}
-    for content in contents:
+    for record_id, content in records:
+        if record_id in replaced:
+            continue
         try:
             cycle = parse_cycle(content)
         except CycleInvalid:
             continue
         by_year[cycle.year] = cycle
     return sorted(by_year.values(), key=lambda c: c.period_start)
+
+
+def replaced_record(records: Iterable[tuple[str, Mapping[str, Any]]], year: int) -> str | None:
+    """The live setting of ``year`` a new setting replaces (None for a first setting)."""
+    records = list(records)
+    replaced = {str(content.get("replaces")) for _rid, content in records}
+    live = [rid for rid, content in records
+            if rid not in replaced and str(content.get("year")) == str(year)]
+    return live[0] if live else None
 
 
 def current_cycle(cycles: list[Cycle], today: dt.date) -> Cycle | None:

@@ -120,13 +120,20 @@ def timeline(followups: Iterable[Any], transmissions: Iterable[Any],
                           str(e.content.get("event")), e.content, e.author)
              for e in followups]
     items += [TimelineItem(str(e.content.get("prepared_on", e.day)), "transmission",
-                           "transmission_sent_for_approval" if e.kind == "transmission_draft"
+                           "transmission_drafted" if e.kind == "transmission_draft"
                            else "transmission_approved", e.content, e.author)
               for e in transmissions]
     items += [TimelineItem(str(e.content.get("day", e.day)), "transmission_log",
                            f"transmission_{e.content.get('step', 'log')}", e.content, e.author)
               for e in logs]
-    return sorted(items, key=lambda i: i.date)
+    # Records carry only their day and the API lists a day's records by id, not by arrival:
+    # within one date, order by the natural order of the steps.
+    return sorted(items, key=lambda i: (i.date, _STEP_RANK.get(i.event, 0)))
+
+
+_STEP_RANK = {"transmission_drafted": 1, "transmission_approved": 2, "transmission_sent": 3,
+              "transmission_acknowledged": 4, "transmission_reference_received": 5,
+              "transmission_other": 6}
 
 
 def citations(followups: Iterable[Any]) -> list[dict[str, Any]]:

@@ -4,7 +4,13 @@ import datetime as dt
 
 import pytest
 
-from reviewer.unworkflow.cycles import current_cycle, earlier_cycles, fold_cycles, parse_cycle
+from reviewer.unworkflow.cycles import (
+    current_cycle,
+    earlier_cycles,
+    fold_cycles,
+    parse_cycle,
+    replaced_record,
+)
 from reviewer.unworkflow.errors import CycleInvalid
 
 GOOD = {"year": "2027", "label": "", "period_start": "2026-05-01",
@@ -33,11 +39,14 @@ def test_parse_cycle_names_the_bad_field(change, field):
         parse_cycle({**GOOD, **change})
 
 
-def test_a_later_record_for_a_year_replaces_the_earlier_and_bad_records_are_skipped():
-    later = {**GOOD, "deadline": "2027-06-15"}
+def test_a_new_setting_replaces_the_one_it_names_whatever_the_listing_order():
+    later = {**GOOD, "deadline": "2027-06-15", "replaces": "r1"}
     older_year = {**GOOD, "year": "2026", "period_start": "2025-05-01",
                   "period_end": "2026-04-30", "deadline": "2026-05-31"}
-    cycles = fold_cycles([GOOD, {"year": "junk"}, older_year, later])
+    records = [("r9", later), ("r1", GOOD), ("r2", {"year": "junk"}), ("r3", older_year)]
+    assert replaced_record(records, 2027) == "r9"
+    assert replaced_record(records, 2031) is None
+    cycles = fold_cycles(records)
     assert [c.year for c in cycles] == [2026, 2027]
     assert cycles[1].deadline == dt.date(2027, 6, 15)
     assert earlier_cycles(cycles, cycles[1]) == [cycles[0]]

@@ -98,3 +98,13 @@ def test_timeline_orders_everything_by_date(cycles_2026_2027):
     assert in_period("2027", second)
     assert not in_period("2026-04", second)
     assert not in_period("2027-05-01", second)
+
+
+def test_same_day_transmission_steps_keep_their_natural_order():
+    logs = [FakeEntry({"day": "2026-06-01", "step": s}, kind="action_log")
+            for s in ("reference_received", "acknowledged", "sent")]
+    sent = [FakeEntry({"prepared_on": "2026-06-01"}, kind=k)
+            for k in ("transmission", "transmission_draft")]
+    assert [i.event for i in timeline([], sent, logs)] == [
+        "transmission_drafted", "transmission_approved", "transmission_sent",
+        "transmission_acknowledged", "transmission_reference_received"]
