@@ -1,6 +1,7 @@
 """The JS path where wasm and JIT are off (Tor Browser "Safer"): the same report goes
-through with WebAssembly deleted, and in Chromium with --jitless (where Chromium has no
-wasm either). Measured on the CI machine: argon2id about 10 s without wasm and about 47 s
+through with WebAssembly deleted from the page (Web Workers keep theirs: the init script
+does not reach them), and in Chromium with --jitless, where no context has wasm — the full
+"Safer" case. Measured on the CI machine: argon2id about 10 s without wasm and about 47 s
 with JIT off (threat-model.md records the figures); no timing is asserted here."""
 
 from __future__ import annotations
