@@ -22,9 +22,10 @@ from flask_babel import gettext as _
 
 from haven.config import HavenConfig
 from haven.taxonomy import load_taxonomy
+from reviewer.errors import ReviewerConfigError
 from reviewer.unworkflow import board as gathering
 from reviewer.unworkflow.brief import pattern_brief
-from reviewer.unworkflow.cycles import current_cycle, parse_cycle
+from reviewer.unworkflow.cycles import configured_cycles, current_cycle, parse_cycle
 from reviewer.unworkflow.destinations import destinations_path
 from reviewer.unworkflow.eligibility import board, filter_board, follow_up_checklist
 from reviewer.unworkflow.errors import UnWorkflowError
@@ -38,6 +39,10 @@ def install_unworkflow(app: Flask, config: HavenConfig) -> None:
     from reviewer import followup_views, transmission_views
 
     section = config.section("reviewer")
+    try:
+        app.config["HAVEN_SG_CYCLES"] = configured_cycles(section.get("sg_cycles"))
+    except UnWorkflowError as exc:
+        raise ReviewerConfigError(str(exc)) from None
     app.config["HAVEN_UN_CONSENT_MAX_AGE_DAYS"] = int(
         section.get("un_consent_max_age_days", gathering.DEFAULT_CONSENT_AGE_DAYS))
     app.config["HAVEN_TRANSMISSION_DESTINATIONS"] = destinations_path(config)

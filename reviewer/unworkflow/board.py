@@ -42,7 +42,8 @@ def _cycle_records() -> list[tuple[str, Mapping[str, Any]]]:
 
 
 def load_cycles() -> list[Cycle]:
-    return fold_cycles(_cycle_records())
+    """Cycles from ``[reviewer] sg_cycles`` overridden by those coordinators set in the app."""
+    return fold_cycles([*current_app.config.get("HAVEN_SG_CYCLES", []), *_cycle_records()])
 
 
 def save_cycle(cycle: Cycle) -> None:

@@ -96,6 +96,45 @@ def replaced_record(records: Iterable[tuple[str, Mapping[str, Any]]], year: int)
     return live[0] if live else None
 
 
+def configured_cycles(raw: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """``[reviewer] sg_cycles`` (a list of tables like the record content) as
+    ``(pseudo record id, content)``; stored records for the same year override them.
+    A bad entry raises CycleInvalid so the app refuses to start half-configured."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise CycleInvalid("reviewer.sg_cycles: a list of tables")
+    found = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, Mapping):
+            raise CycleInvalid(f"reviewer.sg_cycles[{index}]: a table")
+        content = {k: str(v) if isinstance(v, dt.date | int) else v for k, v in entry.items()}
+        try:
+            parse_cycle(content)
+        except CycleInvalid as exc:
+            raise CycleInvalid(f"reviewer.sg_cycles[{index}]: {exc}") from None
+        found.append((f"config:{index}", content))
+    return found
+
+
+def conventional_cycles(today: dt.date) -> list[dict[str, str]]:
+    """The recent convention (1 May - 30 April, submissions due 31 May), for the cycle that
+    is open today and the one before it: what ``haven demo`` writes into ``sg_cycles``.
+    Only a starting point; coordinators set the real dates in the app each year."""
+    year = today.year + (1 if today > dt.date(today.year, 5, 31) else 0)
+    return [{"year": str(y), "label": f"SG reprisals report {y}",
+             "period_start": f"{y - 1}-05-01", "period_end": f"{y}-04-30",
+             "deadline": f"{y}-05-31"} for y in (year - 1, year)]
+
+
+def sg_cycles_toml(today: dt.date) -> str:
+    """One TOML line for the ``[reviewer]`` table: ``sg_cycles = [...]``."""
+    tables = ", ".join("{" + ", ".join(f'{k} = "{v}"' if k != "year" else f"{k} = {v}"
+                                       for k, v in c.items()) + "}"
+                       for c in conventional_cycles(today))
+    return f"sg_cycles = [{tables}]"
+
+
 def current_cycle(cycles: list[Cycle], today: dt.date) -> Cycle | None:
     """The cycle whose deadline is the next to come (today included); else the latest."""
     upcoming = [c for c in cycles if c.deadline >= today]

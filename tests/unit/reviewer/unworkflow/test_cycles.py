@@ -58,3 +58,37 @@ def test_current_cycle_is_the_next_deadline_else_the_latest(cycles_2026_2027):
     assert current_cycle([old, new], dt.date(2026, 6, 1)) == new
     assert current_cycle([old, new], dt.date(2028, 1, 1)) == new
     assert current_cycle([], dt.date(2028, 1, 1)) is None
+
+
+def test_configured_cycles_parse_toml_and_app_settings_override_them():
+    import tomllib
+
+    from reviewer.unworkflow.cycles import configured_cycles, sg_cycles_toml
+
+    line = sg_cycles_toml(dt.date(2026, 11, 23))
+    raw = tomllib.loads("[reviewer]\n" + line)["reviewer"]["sg_cycles"]
+    configured = configured_cycles(raw)
+    assert [c.year for c in fold_cycles(configured)] == [2026, 2027]
+    override = {**GOOD, "deadline": "2027-06-20"}
+    cycles = fold_cycles([*configured, ("r1", override)])
+    assert cycles[1].deadline == dt.date(2027, 6, 20)
+    dates = tomllib.loads('[r]\nc = [{year = 2030, period_start = 2029-05-01, '
+                          'period_end = 2030-04-30, deadline = 2030-05-31}]')["r"]["c"]
+    assert fold_cycles(configured_cycles(dates))[0].year == 2030
+    assert configured_cycles(None) == []
+
+
+@pytest.mark.parametrize("raw", ["2027", [1], [{"year": "2027"}]])
+def test_bad_configured_cycles_refuse_to_start(raw):
+    from reviewer.unworkflow.cycles import configured_cycles
+
+    with pytest.raises(CycleInvalid, match="reviewer.sg_cycles"):
+        configured_cycles(raw)
+
+
+def test_conventional_cycles_follow_the_may_to_april_convention():
+    from reviewer.unworkflow.cycles import conventional_cycles
+
+    assert [c["year"] for c in conventional_cycles(dt.date(2026, 5, 31))] == ["2025", "2026"]
+    assert [c["deadline"] for c in conventional_cycles(dt.date(2026, 6, 1))] == [
+        "2026-05-31", "2027-05-31"]
