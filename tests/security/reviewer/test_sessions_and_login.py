@@ -188,3 +188,15 @@ def test_login_without_second_factor_is_refused_before_the_api(rv):
         "csrf_token": driver.csrf("/login"), "username": "vera", "password": PASSWORD})
     assert response.status_code == 401
     assert "authenticator" in response.get_data(as_text=True)
+
+
+def test_unlock_never_redirects_off_site(rv):
+    from vault.api.testkit import PASSPHRASE
+
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        driver = rv.driver("vera", unlock=False)
+        response = driver.client.post("/key/unlock", data={
+            "csrf_token": driver.csrf(f"/key/unlock?next={target}"),
+            "passphrase": PASSPHRASE, "next": target})
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/inbox/"), target
