@@ -84,16 +84,23 @@ def redaction_rule(facts: ReleaseFacts, settings: ReleaseSettings) -> Reason | N
     and the texts are the reviewer's own words, not a redacted original (S18)."""
     found = _copied(facts)
     country = facts.record.get("country")
+    published = _words(str(facts.record.get("name") or "")) if facts.record.get("named") \
+        else set()
     for where, text in facts.texts().items():
         spans = residual_identifiers(text, facts.known, facts.language, country=country,
                                      allow_exact_dates=facts.exact_dates_consented)
-        found += [f"{span.type} “{text[span.start:span.end]}” in {where}" for span in spans]
+        found += [f"{span.type} “{text[span.start:span.end]}” in {where}" for span in spans
+                  if not (published and _words(text[span.start:span.end]) <= published)]
     if facts.record.get("name") and not facts.record.get("named"):
         found.append("a name in an anonymous record")
     if not found:
         return None
     return Reason("redaction", "identifier_left", "Direct identifiers left: "
                   + "; ".join(found[:20]) + (" …" if len(found) > 20 else ""))  # noqa: PLR2004
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
 
 
 def _copied(facts: ReleaseFacts) -> list[str]:
@@ -130,7 +137,9 @@ def anonymity_rule(facts: ReleaseFacts, settings: ReleaseSettings) -> Reason | N
     elif facts.anonymity is None:
         problems.append("k-anonymity was not computed")
     estimate = facts.suspect_set_estimate
-    if estimate is None:
+    if facts.record.get("named"):
+        pass  # named with the person's own consent: suspect sets and k do not apply
+    elif estimate is None:
         problems.append("no estimate of how many people the State could suspect was recorded")
     elif estimate < settings.min_suspect_set:
         problems.append(f"the State's suspect set is estimated at {estimate}, below "

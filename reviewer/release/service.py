@@ -24,7 +24,7 @@ from reviewer.release.draft import DraftInput, latest_incident_day
 from reviewer.release.errors import AnonymityUnavailable, GateRefused, ReleaseError
 from reviewer.release.facts import ReleaseFacts
 from reviewer.release.gate import GateResult, run_gate
-from reviewer.release.generalise import quasi_identifiers
+from reviewer.release.generalise import Recoding, published_fields, quasi_identifiers
 from reviewer.release.keys import load_release_key
 from reviewer.release.outbox import Delivery, OutboxItem
 from reviewer.release.package import (
@@ -55,8 +55,13 @@ def check(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime, *,
     previous = _previous(ctx)
     assessment, error = None, None
     try:
-        assessment = assess(draft.record, draft.tier, runtime.counts(), runtime.settings,
-                            exclude_record_id=previous["record_id"] if previous else None)
+        if draft.record.get("named"):  # the person consented to be named: k is moot
+            assessment = Assessment(True, 0, published_fields(draft.record, Recoding(0)), {},
+                                    "a named record (casebase_named consent): k does not "
+                                    "apply")
+        else:
+            assessment = assess(draft.record, draft.tier, runtime.counts(), runtime.settings,
+                                exclude_record_id=previous["record_id"] if previous else None)
     except AnonymityUnavailable as exc:
         error = str(exc)
     override_by, override_reason = ctx.risk_override()
@@ -180,11 +185,9 @@ def deliver(runtime: ReleaseRuntime) -> list[Delivery]:
 
 def recheck_k(runtime: ReleaseRuntime) -> list[tuple[str, int]]:
     """Live released records whose class fell below k + margin (after a withdrawal)."""
-    from reviewer.release.generalise import Recoding
-
     source, need, low = runtime.counts(), runtime.settings.required_class_size, []
     for released in runtime.outbox.released():
-        if released.withdrawn:
+        if released.withdrawn or released.record.get("named"):
             continue
         counts = source.counts(released.qi, Recoding(released.level), released.record_id)
         scopes = ("public", "public_partner") if released.tier == "public" else (

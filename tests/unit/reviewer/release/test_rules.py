@@ -136,6 +136,17 @@ def test_a_redacted_original_is_not_a_release_narrative(settings):
     assert redaction_rule(own, settings) is None
 
 
+def test_a_named_record_may_say_the_consented_name_and_nothing_else(settings):
+    named = {**RECORD, "named": True, "name": "Zahra Haddad",
+             "narrative": "Zahra Haddad was stopped; Ms Haddad lost her passport."}
+    assert redaction_rule(passing_facts(record=named), settings) is None
+    with_city = {**named, "narrative": "Zahra Haddad of Muharraq was stopped."}
+    reason = redaction_rule(passing_facts(record=with_city), settings)
+    assert reason is not None
+    assert "Muharraq" in reason.message
+    assert "Zahra" not in reason.message
+
+
 def test_redaction_refuses_a_name_in_an_anonymous_record(settings):
     record = {**RECORD, "name": "Someone"}
     assert "a name in an anonymous record" in redaction_rule(
@@ -153,6 +164,12 @@ def test_anonymity_refuses_small_classes_unknown_counts_and_small_suspect_sets(s
     assert tiny.code == "re_identifiable"
     assert "estimated at 4" in tiny.message
     assert anonymity_rule(passing_facts(), settings) is None
+
+
+def test_a_named_record_needs_no_suspect_set(settings):
+    named = {**RECORD, "named": True, "name": "Zahra Haddad"}
+    assert anonymity_rule(passing_facts(record=named, suspect_set_estimate=None),
+                          settings) is None
 
 
 def test_anonymity_refuses_more_detail_than_an_earlier_release(settings):
