@@ -63,8 +63,12 @@ def install_release(app: Flask, config: HavenConfig) -> None:
 def _page(ctx, values: dict[str, Any], *, checked=None, status: int = 200):  # type: ignore[no-untyped-def]
     runtime = release_runtime()
     draft = ctx.latest_draft()
+    released = ctx.releases().get(str(draft.content["body"]["record_id"])) if draft else None
+    approved = bool(released and int(released["version"]) >= int(
+        draft.content["body"]["version"]))
     return render_template(
         "release_report.html", ctx=ctx, values=values, checked=checked, draft=draft,
+        approved=approved,
         releases=ctx.releases(), withdrawn=ctx.withdrawn_records(),
         coordinators=coordinators(ctx), me=keys().key_id, settings=runtime.settings,
         taxonomy=load_taxonomy(), reference=redacted_reference(ctx),

@@ -33,41 +33,60 @@ class DraftInput:
     attachments: tuple[str, ...] = ()
 
 
-def parse_draft(form: Mapping[str, Any], *, verification: str | None,
-                this_year: int) -> DraftInput:
-    """Build a checked draft from form values (lists for multi-selects); names the field."""
-    t = load_taxonomy()
+class _Fields:
+    """Form values read one by one against the taxonomy; each error names its field."""
 
-    def one(name: str, vocabulary: str | None = None, *, optional: bool = False) -> Any:
-        value = str(form.get(name) or "").strip()
+    def __init__(self, form: Mapping[str, Any]) -> None:
+        self.form = form
+        self.taxonomy = load_taxonomy()
+
+    def one(self, name: str, vocabulary: str | None = None, *,
+            optional: bool = False) -> Any:
+        value = str(self.form.get(name) or "").strip()
         if not value:
             if optional:
                 return None
             raise DraftInvalid(f"{name}: required")
-        if vocabulary and value not in t.ids(vocabulary):
+        if vocabulary and value not in self.taxonomy.ids(vocabulary):
             raise DraftInvalid(f"{name}: {value!r} is not a {vocabulary} id")
         return value
 
-    def many(name: str, vocabulary: str, *, minimum: int = 0) -> list[str]:
-        values = [v for v in form.get(name) or [] if v]
-        unknown = [v for v in values if v not in t.ids(vocabulary)]
+    def many(self, name: str, vocabulary: str, *, minimum: int = 0) -> list[str]:
+        values = [v for v in self.form.get(name) or [] if v]
+        unknown = [v for v in values if v not in self.taxonomy.ids(vocabulary)]
         if unknown:
             raise DraftInvalid(f"{name}: unknown {vocabulary} {unknown}")
         if len(values) < minimum:
             raise DraftInvalid(f"{name}: choose at least {minimum}")
         return sorted(set(values))
 
-    tier = one("tier")
+
+def parse_draft(form: Mapping[str, Any], *, verification: str | None,
+                this_year: int) -> DraftInput:
+    """Build a checked draft from form values (lists for multi-selects); names the field."""
+    fields = _Fields(form)
+    tier = fields.one("tier")
     if tier not in TIERS:
         raise DraftInvalid("tier: public or partner")
-    named = bool(form.get("named"))
-    name = one("name", optional=True)
+    named, name = bool(form.get("named")), fields.one("name", optional=True)
     if named and not name:
         raise DraftInvalid("name: a named record needs the name to publish")
-    record = {
+    if name is not None and not named:
+        raise DraftInvalid("name: only a named record carries a name (tick 'named')")
+    record = _record(fields, verification, this_year, name)
+    return DraftInput(tier, record, _estimate(form.get("suspect_set_estimate")),
+                      _text(form, "suspect_set_reason", 2000, required=True),
+                      _key_id(form.get("approver")),
+                      tuple(str(b) for b in form.get("attachments") or [] if b))
+
+
+def _record(fields: _Fields, verification: str | None, this_year: int,
+            name: str | None) -> dict[str, Any]:
+    form, one, many = fields.form, fields.one, fields.many
+    return {
         "kind": one("kind", "record_kinds"),
         "title": _text(form, "title", MAX_TITLE, required=True),
-        "name": name if named else None,
+        "name": name,
         "country": _country(one("country")),
         "year": _year(one("year"), this_year),
         "year_to": None,
@@ -79,7 +98,7 @@ def parse_draft(form: Mapping[str, Any], *, verification: str | None,
         "engagement": one("engagement", "engagement"),
         "verification": verification or "unknown",
         "anonymity_requested": bool(form.get("anonymity_requested")),
-        "named": named,
+        "named": name is not None,
         "detained": bool(form.get("detained")),
         "narrative": _text(form, "narrative", MAX_NARRATIVE, required=True),
         "un_actors": _lines(form.get("un_actors"), MAX_ACTORS),
@@ -87,12 +106,6 @@ def parse_draft(form: Mapping[str, Any], *, verification: str | None,
         "outcome": one("outcome", "case_outcomes"),
         "sg_citations": [],
     }
-    if name is not None and not named:
-        raise DraftInvalid("name: only a named record carries a name (tick 'named')")
-    return DraftInput(tier, record, _estimate(form.get("suspect_set_estimate")),
-                      _text(form, "suspect_set_reason", 2000, required=True),
-                      _key_id(form.get("approver")),
-                      tuple(str(b) for b in form.get("attachments") or [] if b))
 
 
 def parse_follow_up(value: Any) -> list[dict[str, Any]]:

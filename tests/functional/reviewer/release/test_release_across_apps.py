@@ -86,6 +86,7 @@ def test_consented_report_released_then_withdrawn(release_world, caplog):
                        token_from=page)
     assert again.status_code == 302
     assert "approved already" in coord.page(page)
+    assert "Approve, sign and send" not in coord.page(page)
     assert len(world.runtime.outbox.items()) == 1
     record_id = items[0].record_id
     case = world.casebase_case(record_id)
