@@ -49,7 +49,6 @@ def create_app(config: HavenConfig) -> Flask:
         MAX_CONTENT_LENGTH=None,  # each route enforces its own cap while streaming
         JSON_SORT_KEYS=False,
         BABEL_DEFAULT_LOCALE="en",
-        SESSION_COOKIE_NAME="__Host-unused",  # the intake sets no cookies at all
         TRAP_HTTP_EXCEPTIONS=False,
     )
     app.extensions["haven_intake"] = services

@@ -47,6 +47,3 @@ class ChainHeads:
         midnight = calendar.timegm(day.timetuple())
         os.utime(temp, (midnight, midnight))
         os.replace(temp, target)
-
-    def forget(self, lookup_hash: bytes) -> None:
-        self._path(lookup_hash).unlink(missing_ok=True)

@@ -48,13 +48,6 @@ class UploadError(IntakeError):
     status = 422
 
 
-class DiskFull(IntakeError):
-    """The blob disk is above its high-water mark: refuse new data rather than lose it."""
-
-    code = "storage_full"
-    status = 503
-
-
 class FormError(IntakeError):
     """A no-JS form value is not acceptable; ``field`` names the form field."""
 

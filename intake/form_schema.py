@@ -297,12 +297,6 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
-# The short report for someone in danger now: the narrative, a contact route and consent.
-URGENT_FIELDS = frozenset({"danger", "situation.narrative", "next", "consent"})
-
-
-def field_names(section: Section) -> tuple[str, ...]:
-    return tuple(field.name for field in section.fields)
 
 
 def input_name(section: Section, field: Field, index: int | None = None) -> str:
