@@ -108,6 +108,7 @@ def save_draft(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime) -
         "drafter_signature": sign_as("drafter", body, me.signing_key()),
         "level": assessment.level}, report_id=ctx.report_id)
     api().audit_event("release_draft", ctx.report_id)
+    _status(ctx, "release_drafted", "release draft signed by the drafter")
     return checked
 
 
@@ -142,6 +143,7 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
         "package_sha256": hashlib.sha256(canonical_json(signed)).hexdigest()},
         report_id=ctx.report_id)
     api().audit_event("release_approve", ctx.report_id)
+    _status(ctx, "released", f"released as version {body['version']} ({body['tier']} tier)")
     runtime.outbox.enqueue_release(signed, ctx.report_id, int(content.get("level", 0)),
                                    quasi_identifiers(draft.record))
     return checked, deliver(runtime)
@@ -222,6 +224,13 @@ def _no_age_limit():  # type: ignore[no-untyped-def]
     from reviewer.release.settings import ReleaseSettings
 
     return ReleaseSettings(consent_max_age_days=10**6)
+
+
+def _status(ctx: ReportContext, status: str, comment: str) -> None:
+    """The report's workflow status (DESIGN.md §5); verification and reliability stay."""
+    write_record("status", {"status": status, "verification": None, "reliability": None,
+                            "comment": comment, "tell_reporter": False},
+                 report_id=ctx.report_id)
 
 
 def _previous(ctx: ReportContext) -> Mapping[str, Any] | None:

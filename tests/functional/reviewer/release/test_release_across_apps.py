@@ -72,6 +72,7 @@ def test_consented_report_released_then_withdrawn(release_world, caplog):
     drafted = vera.post(f"{page}/draft", form, token_from=page)
     assert drafted.status_code == 302, drafted.get_data(as_text=True)
     assert "All eight rules hold." in vera.page(page)
+    assert report.report_id[:8] in vera.page("/inbox/?status=release_drafted")
 
     self_approval = vera.client.post(f"{page}/approve", data={
         "csrf_token": vera.csrf(page), "passphrase": "release test passphrase"})
@@ -82,6 +83,7 @@ def test_consented_report_released_then_withdrawn(release_world, caplog):
     assert approved.status_code == 302
     items = world.runtime.outbox.items()
     assert [(i.kind, i.status) for i in items] == [("release", "sent")]
+    assert report.report_id[:8] in coord.page("/inbox/?status=released")
     again = coord.post(f"{page}/approve", {"passphrase": "release test passphrase"},
                        token_from=page)
     assert again.status_code == 302
