@@ -4,11 +4,13 @@ Each host has its own instance directory (same keys and haven.toml, its own loca
 connects as the least-privilege intake role (deploy/postgres/roles.sql, grants.sql) and
 keeps blobs in the database blob store (vault.blobs_pg). Every upload acknowledged by one
 host is complete on the other, a report naming it is accepted there, and its plaintext
-comes back byte for byte through either host's backend; no blob touches a local disk.
+comes back byte for byte through either host's backend and through the vault API (as its
+own role, on the same store); no blob touches a local disk.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -110,3 +112,41 @@ def test_uploads_acknowledged_by_one_host_are_readable_on_the_other(
             backend.engine.dispose()
         local = [p for p in (host_dir / "blobs").rglob("*") if p.is_file()]
         assert local == [], "a blob or part file was left on a host's disk"
+    _reviewers_fetch_through_the_vault_api(instance, server, names, sent)
+
+
+def _reviewers_fetch_through_the_vault_api(instance, server, names, sent) -> None:
+    """The vault API, connected as its own role with the database blob store, serves the
+    exact ciphertext of each acknowledged upload."""
+    import dataclasses
+    import time
+
+    from vault import open as vault_open
+    from vault.api.app import create_app
+    from vault.api.credentials import issue_token
+    from vault.db import make_engine, session_factory, transaction
+
+    owner = make_engine(_url(server, names["owner_role"], names["vault_db"]))
+    account_id = instance.created.accounts[0].username
+    with transaction(session_factory(owner)) as session:
+        from vault import reviewer_store
+
+        account = reviewer_store.find_account(session, account_id)
+        token = issue_token(session, account.account_id, int(time.time()))
+    owner.dispose()
+    from haven.config import load_config
+
+    config = dataclasses.replace(  # haven.toml as edited above: blob_store = "database"
+        load_config({}, instance_dir=instance.directory),
+        database_url=_url(server, names["vault_api_role"], names["vault_db"]))
+    assert config.section("vault")["blob_store"] == "database"
+    client = create_app(config).test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    pair = next(iter(instance.created.reviewer_keys.values()))
+    for report_id, (envelope, _plain) in sent.items():
+        opened = vault_open.open_report(envelope, pair.key_id, pair.x25519_sk, instance.bundle())
+        entry = opened.attachments[0]
+        response = client.get(f"/api/v1/reports/{report_id}/blobs/{entry.blob_id}",
+                              headers=headers)
+        assert response.status_code == 200, response.get_json()
+        assert hashlib.blake2b(response.data, digest_size=32).hexdigest() == entry.blob_id

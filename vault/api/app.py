@@ -47,6 +47,13 @@ SECURITY_HEADERS = {
 def create_app(config: HavenConfig, *, settings: ApiSettings | None = None) -> Flask:
     settings = settings or api_settings(config)
     state = _build_state(settings)
+    if config.section("vault").get("blob_store", "files") != "files":
+        # Blobs as rows in the vault database (vault.blobs_pg), shared by several hosts.
+        from dataclasses import replace
+
+        from vault.blobs import backend_from_config
+
+        state = replace(state, blobs=backend_from_config(config))
     app = Flask("vault.api")
     app.config.update(MAX_CONTENT_LENGTH=settings.max_upload_bytes, JSON_SORT_KEYS=False)
     app.json.sort_keys = False  # type: ignore[attr-defined]
