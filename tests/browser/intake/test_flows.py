@@ -179,3 +179,31 @@ def test_the_page_refuses_to_encrypt_with_a_swapped_bundle(browser, intake_site)
     page.locator("#send-error").filter(has_text="could not be verified").wait_for(timeout=30_000)
     assert page.locator("#receipt").is_hidden()
     context.close()
+
+
+def test_danger_first_then_a_short_urgent_report(browser, intake_site, intake_kit):
+    base_url, instance = intake_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/report")
+    assert page.locator("#danger-help").is_hidden()
+    page.check("input[name='danger.danger_now'][value='yes']")
+    assert page.locator("#danger-help").is_visible()
+    assert "Front Line Defenders" in page.locator("#danger-help").inner_text()
+    page.click("#urgent-mode")
+    assert page.locator(".progress li[data-step='person']").is_hidden()
+    page.fill("#situation-narrative", "Detained an hour ago.")
+    page.locator("#page-situation .next").click()
+    page.check("input[name='consent.giver'][value='family']")
+    page.click(".progress a[href='#page-send']")
+    page.click("#send-button")
+    page.locator("#receipt-value").wait_for(state="visible", timeout=60_000)
+    context.close()
+    engine = sa.create_engine(instance.config.database_url)
+    with engine.connect() as conn:
+        envelope = conn.execute(sa.text("SELECT envelope FROM reports")).scalar_one()
+    engine.dispose()
+    fields = intake_kit.open_report(instance, envelope).fields
+    assert fields["danger"] == {"danger_now": "yes"}
+    assert "un_link" not in fields
+    assert fields["consent"]["given_by"] == "family"
