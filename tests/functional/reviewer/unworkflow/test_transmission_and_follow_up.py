@@ -115,6 +115,12 @@ def test_board_gate_export_acknowledgement_and_follow_up(un_world: UnWorld):
 
     world.seed_matching(6, random.Random(1))
     world.seed_matching(1, random.Random(2), acts=["threats"])
+    brief = coord.page("/cycle/brief/BH")
+    assert "Records for this State: 7" in brief
+    assert "<tr><td>2023</td><td>7</td>" in brief
+    assert "<tr><td>situation</td><td>0</td></tr>" in brief
+    refused_brief = coord.client.get("/cycle/brief/B1")
+    assert refused_brief.status_code == 302
     release_page = f"/release/reports/{rid}"
     drafted = vera.post(f"{release_page}/draft", release_form(coord.key_id),
                         token_from=release_page)
