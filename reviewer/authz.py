@@ -53,6 +53,7 @@ ACTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
         "override_risk": COORDINATORS,
         "draft_release": REVIEWERS,  # the gate's verdict, drafts, attachments for release
         "approve_release": COORDINATORS,
+        "withdraw_release": COORDINATORS,  # a tombstone for safety or error
         "send_outbox": REVIEWERS,  # deliver with a consent re-check, tombstone sweep
         "read_cycle_board": REVIEWERS,  # the SG report cycle board, pattern briefs
         "set_cycle": COORDINATORS,  # reporting periods and deadlines
@@ -110,6 +111,7 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "release.draft": "draft_release",
         "release.attachment": "draft_release",
         "release.approve_release": "approve_release",
+        "release.withdraw": "withdraw_release",
         "release.outbox": "send_outbox",
         "release.deliver_now": "send_outbox",
         "release.sweep": "send_outbox",

@@ -6,6 +6,7 @@ Routes (blueprint ``release``; actions in reviewer/authz.py):
 - ``POST /release/reports/<id>/draft``    run the gate; when it passes, sign as drafter
 - ``POST /release/reports/<id>/approve``  coordinator named in the draft, passphrase again
 - ``POST /release/reports/<id>/attachment`` scrub one attachment and approve it for release
+- ``POST /release/reports/<id>/withdraw`` coordinator, passphrase: tombstone (safety, error)
 - ``GET  /release/outbox``                packages waiting, sent, refused; k re-check
 - ``POST /release/outbox/deliver``        send what is due now (consent re-checked)
 - ``POST /release/outbox/sweep``          tombstones for every release whose consent ended
@@ -34,6 +35,7 @@ from reviewer.release.service import (
     recheck_k,
     save_draft,
     withdraw_if_needed,
+    withdraw_record,
 )
 from reviewer.release.settings import release_settings
 from reviewer.release_support import (
@@ -137,6 +139,26 @@ def approve_release(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     sent = sum(1 for d in deliveries if d.outcome == "sent")
     flash(_("Approved and signed; %(n)s package(s) acknowledged by the case base (the rest "
             "stay in the outbox and are retried).", n=sent), "status")
+    return back
+
+
+@blueprint.route(f"/reports/{RID}/withdraw", methods=["POST"])
+def withdraw(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    back = redirect(url_for("release.report", report_id=report_id))
+    try:
+        confirm_passphrase(api(), keys(), request.form.get("passphrase", ""))
+    except WrongPassphrase:
+        flash(_("Wrong passphrase: nothing was withdrawn."), "error")
+        return back
+    try:
+        withdraw_record(load_context(str(report_id)), release_runtime(),
+                        request.form.get("record_id", ""), request.form.get("reason", ""))
+    except ReleaseError as exc:
+        flash(_("Not withdrawn: %(reason)s", reason=str(exc)), "error")
+        return back
+    sent = sum(1 for d in deliver(release_runtime()) if d.outcome == "sent")
+    flash(_("Tombstone signed and queued (%(n)s package(s) acknowledged now).", n=sent),
+          "status")
     return back
 
 

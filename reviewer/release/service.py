@@ -156,18 +156,38 @@ def withdraw_if_needed(ctx: ReportContext, runtime: ReleaseRuntime) -> list[str]
     for record_id, release in ctx.releases().items():
         if record_id in done or _consent_holds(ctx, release["record"]):
             continue
-        release_key = load_release_key(runtime.settings)
-        version = max(int(release["version"]), runtime.outbox.highest_version(record_id)) + 1
-        signed = tombstone(org_id=release_key.org_id, record_id=record_id, version=version,
-                           issued_at=utc_day(), reason="consent_withdrawn",
-                           release_key=release_key.signing_key,
-                           certificate=release_key.certificate)
-        write_record("release_withdrawn", {"record_id": record_id, "version": version,
-                                           "reason": "consent_withdrawn"},
-                     report_id=ctx.report_id)
-        runtime.outbox.enqueue_tombstone(signed, ctx.report_id)
+        _tombstone(ctx, runtime, record_id, int(release["version"]), "consent_withdrawn")
         queued.append(record_id)
     return queued
+
+
+WITHDRAW_REASONS = ("safety", "error")
+
+
+def withdraw_record(ctx: ReportContext, runtime: ReleaseRuntime, record_id: str,
+                    reason: str) -> None:
+    """A coordinator pulls a live release for safety or because it is wrong (no consent
+    change needed). The sealed ``release_withdrawn`` record is audited by the vault API
+    (``record_release_withdrawn``), naming who did it."""
+    if reason not in WITHDRAW_REASONS:
+        raise ReleaseError(f"a withdrawal reason is one of {', '.join(WITHDRAW_REASONS)}")
+    release = ctx.releases().get(record_id)
+    if release is None or record_id in ctx.withdrawn_records():
+        raise ReleaseError("no live release of this report has that record id")
+    _tombstone(ctx, runtime, record_id, int(release["version"]), reason)
+
+
+def _tombstone(ctx: ReportContext, runtime: ReleaseRuntime, record_id: str, version: int,
+               reason: str) -> None:
+    release_key = load_release_key(runtime.settings)
+    version = max(version, runtime.outbox.highest_version(record_id)) + 1
+    signed = tombstone(org_id=release_key.org_id, record_id=record_id, version=version,
+                       issued_at=utc_day(), reason=reason,
+                       release_key=release_key.signing_key,
+                       certificate=release_key.certificate)
+    write_record("release_withdrawn", {"record_id": record_id, "version": version,
+                                       "reason": reason}, report_id=ctx.report_id)
+    runtime.outbox.enqueue_tombstone(signed, ctx.report_id)
 
 
 def deliver(runtime: ReleaseRuntime) -> list[Delivery]:

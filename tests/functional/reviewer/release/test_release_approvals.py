@@ -77,6 +77,25 @@ def test_risk_override_needs_two_coordinators_and_only_the_named_one_approves(re
     assert ("vera", "release_draft") in actions
     assert ("coord", "release_approve") in actions
 
+    record_id = world.runtime.outbox.items()[0].record_id
+    assert world.casebase_case(record_id).status_code == 200
+    form_of = {"record_id": record_id, "reason": "safety"}
+    by_verifier = vera.post(f"{page}/withdraw", {**form_of, "passphrase": PASSPHRASE},
+                            token_from=page)
+    assert by_verifier.status_code == 403  # noqa: PLR2004
+    unknown = cora.post(f"{page}/withdraw", {**form_of, "record_id": "0" * 32,
+                                             "passphrase": PASSPHRASE}, token_from=page)
+    assert unknown.status_code == 302
+    assert "no live release" in cora.page(page)
+    pulled = cora.post(f"{page}/withdraw", {**form_of, "passphrase": PASSPHRASE},
+                       token_from=page)
+    assert pulled.status_code == 302
+    assert world.casebase_case(record_id).status_code == 404
+    assert [(i.kind, i.status) for i in world.runtime.outbox.items()] == [
+        ("release", "sent"), ("tombstone", "sent")]
+    assert world.runtime.outbox.items()[1].package["package"]["reason"] == "safety"
+    assert ("cora", "record_release_withdrawn") in world.audit_actions()
+
 
 def test_a_coordinator_cannot_approve_their_own_draft(release_world):
     world = release_world
