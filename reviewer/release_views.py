@@ -81,7 +81,12 @@ def _page(ctx, values: dict[str, Any], *, checked=None, status: int = 200):  # t
 @blueprint.route(f"/reports/{RID}")
 def report(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     ctx = load_context(str(report_id))
-    queued = withdraw_if_needed(ctx, release_runtime())
+    try:
+        queued = withdraw_if_needed(ctx, release_runtime())
+    except ReleaseError as exc:  # e.g. no release key on this workstation
+        queued = []
+        flash(_("Consent was withdrawn but no tombstone could be signed here: %(reason)s",
+                reason=str(exc)), "error")
     if queued:
         flash(_("Consent was withdrawn: %(n)s tombstone(s) signed and queued.", n=len(queued)),
               "status")
