@@ -85,6 +85,12 @@ def test_board_gate_export_acknowledgement_and_follow_up(un_world: UnWorld):
         pass
     assert ("coord", "export") in world.audit_actions()
 
+    created = coord.post("/cases/", {"title": "Airport travel ban", "kind": "individual"},
+                         token_from="/cases/")
+    case_path = created.headers["Location"]
+    assert coord.post(f"{case_path}/link", {"report_id": rid},
+                      token_from=case_path).status_code == 302
+    assert "Airport travel ban" in coord.page("/cycle/")  # the board names the case
     for step, day, extra in (("sent", "2024-01-02", {"channel": "encrypted e-mail"}),
                              ("acknowledged", "2024-01-05", {}),
                              ("reference_received", "2024-01-20",
@@ -95,6 +101,7 @@ def test_board_gate_export_acknowledgement_and_follow_up(un_world: UnWorld):
         assert logged.status_code == 302
     page = coord.page(f"/transmissions/{rid}")
     assert 'data-step="acknowledged"' in page
+    assert "Transmission acknowledged" in coord.page(case_path)  # the case's action log
     assert "OHCHR/REP/2026/17" in page
 
     for event in ({"event": "government_response", "date": "2024-02", "stance": "denies",
