@@ -116,6 +116,10 @@ def test_consented_report_released_then_withdrawn(release_world, caplog):
     assert "Muharraq" not in case.text
 
     world.reporter_event(report, "withdrawal", {"day": utc_day()})
+    key_file = world.created.config.keys_dir / "release.key"
+    moved = key_file.rename(key_file.with_suffix(".away"))  # a host without the key
+    assert "no tombstone could be signed here" in coord.page(page)
+    moved.rename(key_file)
     swept = coord.post("/release/outbox/sweep", {}, token_from="/release/outbox")
     assert swept.status_code == 302
     kinds = [(i.kind, i.status) for i in world.runtime.outbox.items()]
