@@ -48,7 +48,6 @@ def create_app(config: HavenConfig) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=None,  # each route enforces its own cap while streaming
         JSON_SORT_KEYS=False,
-        BABEL_DEFAULT_LOCALE="en",
         TRAP_HTTP_EXCEPTIONS=False,
     )
     app.extensions["haven_intake"] = services

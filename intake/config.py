@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from haven.i18n import LANGUAGES
 from intake.errors import IntakeConfigError
 
 MIB = 1024 * 1024
@@ -142,6 +143,10 @@ def intake_config_from_section(  # noqa: PLR0912 - one check per setting, flat o
         languages = section["languages"]
         if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
             raise IntakeConfigError("[intake] languages must be a list of language codes")
+        unknown_languages = sorted(set(languages) - set(LANGUAGES))
+        if unknown_languages:
+            raise IntakeConfigError(
+                f"[intake] languages: no catalogue for {', '.join(unknown_languages)}")
         values["languages"] = tuple(languages) or ("en",)
     if "helplines" in section:
         values["helplines"] = _helplines(section["helplines"])

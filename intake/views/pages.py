@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 
 from intake.form_schema import (
     SCOPE_EXPLANATIONS,
@@ -16,7 +16,6 @@ from intake.headers import CLEAR_SITE_DATA
 
 pages = Blueprint("pages", __name__)
 
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 # Choices preselected to "no" (DESIGN.md §4: every choice defaults to "no"); factual
 # questions stay unanswered instead, so "not said" is never stored as "no".
 DEFAULT_NO = frozenset({"danger_now", "risks_explained"})
@@ -24,15 +23,6 @@ DEFAULT_NO = frozenset({"danger_now", "risks_explained"})
 
 def services():
     return current_app.extensions["haven_intake"]
-
-
-@pages.app_context_processor
-def _page_context() -> dict:
-    language = str(get_locale() or "en")
-    return {
-        "page_lang": language,
-        "page_dir": "rtl" if language.split("_", maxsplit=1)[0] in RTL_LANGUAGES else "ltr",
-    }
 
 
 @pages.get("/")

@@ -142,3 +142,18 @@ def test_the_pages_load_the_crypto_scripts_in_the_documented_order(intake_client
     html = intake_client.get("/report").get_data(as_text=True)
     served = re.findall(r'<script src="(/static/(?:vendor|js/crypto)/[^"]+)"', html)
     assert served == ours
+
+
+def test_a_right_to_left_language_turns_the_page_around(intake_client):
+    html = intake_client.get("/report?lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'action="/report/nojs?lang=ar"' in html  # the choice travels, with no cookie
+    unknown = intake_client.get("/report?lang=xx").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in unknown
+
+
+def test_an_unknown_language_in_the_section_closes_the_site(tmp_path, database_url, intake_kit):
+    from intake.app import create_app
+
+    instance = intake_kit.build_instance(tmp_path, database_url, intake={"languages": ["tlh"]})
+    assert create_app(instance.config).test_client().get("/").status_code == 503
