@@ -78,22 +78,48 @@ class BundleCache:
         """The verified bundle an envelope names: the current one or one seen before.
 
         Older bundles are re-verified (signatures and pin; not freshness) from the copies
-        this app kept when they were current; an unknown one is a named ``bundle_mismatch``.
+        this app kept, or fetched from the vault API's bundle history and verified the same
+        way; one the vault does not list, or that fails the checks, is ``bundle_mismatch``.
         """
         current = self.current().bundle
         if current.sha256 != bundle_sha256:
             current = self.current(refresh=True).bundle  # a bundle published since we looked
         if current.sha256 == bundle_sha256:
             return current
+        kept = self._kept_copy(bundle_sha256)
+        if kept is not None:
+            return kept
+        return self._fetch_earlier(bundle_sha256)
+
+    def _verify_earlier(self, doc: object, bundle_sha256: bytes) -> VerifiedBundle | None:
+        """Signatures and pin, not freshness: an old bundle has expired by design."""
         try:
-            doc = json.loads((self._bundle_dir() / f"{bundle_sha256.hex()}.json").read_text())
             old = verify_bundle(doc, pinned_fingerprint(self._config), today=utc_day(),
                                 min_serial=1, check_freshness=False)
-        except (OSError, ValueError, VaultError):
-            raise BundleMismatch("the report was sealed to a bundle this app has not seen "
-                                 "(ask a coordinator to re-seal it to the current keys)") from None
-        if old.sha256 != bundle_sha256:
-            raise BundleMismatch("a stored bundle copy does not match its name")
+        except (KeyError, TypeError, ValueError, VaultError):
+            return None
+        return old if old.sha256 == bundle_sha256 else None
+
+    def _kept_copy(self, bundle_sha256: bytes) -> VerifiedBundle | None:
+        try:
+            doc = json.loads((self._bundle_dir() / f"{bundle_sha256.hex()}.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return self._verify_earlier(doc, bundle_sha256)
+
+    def _fetch_earlier(self, bundle_sha256: bytes) -> VerifiedBundle:
+        """An earlier bundle from the API's history (GET /bundles), verified here against
+        the organisation pin; the API is not trusted for its content."""
+        doc = self._client.bundle_by_sha256(bundle_sha256.hex())
+        if doc is None:
+            raise BundleMismatch("the report was sealed to a bundle the vault does not list "
+                                 "(ask a coordinator to re-seal it to the current keys)")
+        old = self._verify_earlier(doc, bundle_sha256)
+        if old is None:
+            raise BundleMismatch("the vault served an earlier bundle that does not verify "
+                                 "against the organisation pin or the report's bundle hash")
+        if isinstance(doc, dict):
+            self._keep_copy(doc, old)
         return old
 
     def forget(self) -> None:

@@ -152,6 +152,17 @@ class VaultClient:
     def bundle(self) -> dict[str, Any]:
         return self._request("GET", "/bundle")
 
+    def bundle_by_sha256(self, sha256_hex: str) -> dict[str, Any] | None:
+        """The earlier signed bundle whose payload hash an envelope names (unverified)."""
+        answer = self._request("GET", "/bundles", params={"sha256": sha256_hex})
+        listed = answer.get("bundles") if isinstance(answer, dict) else None
+        if not isinstance(listed, list) or not listed or not isinstance(listed[0], dict):
+            return None
+        serial = listed[0].get("serial")
+        if not isinstance(serial, int) or isinstance(serial, bool):
+            raise t.BadResponse("the vault API listed a bundle without a serial")
+        return self._request("GET", f"/bundles/{serial}")
+
     def login(self, username: str, password: str, *, totp: str | None = None,
               recovery_code: str | None = None) -> t.LoginResult:
         body: dict[str, Any] = {"username": username, "password": password}

@@ -31,6 +31,8 @@ MATRIX = MappingProxyType({
     "openapi": _EVERYONE,
     "organisation.read": _EVERYONE,
     "bundle.read": _EVERYONE,
+    "bundles.list": _EVERYONE,
+    "bundles.read": _EVERYONE,
     "auth.login": _EVERYONE,
     # any account
     "auth.logout": _SIGNED_IN,

@@ -194,6 +194,17 @@ def _paths() -> dict[str, Any]:
                        body=_ref("SignedBundle"), response=_obj({
                            "serial": {"type": "integer"}, "activated": _list(KEY_ID),
                            "retired": _list(KEY_ID)}))},
+        "/api/v1/bundles": {"get": _op(
+            "bundles.list", "Published bundles, newest first",
+            params=[_query("sha256", {"type": "string", "pattern": "^[0-9a-f]{64}$"})],
+            response=_obj({"bundles": _list(_obj({
+                "serial": {"type": "integer"}, "sha256": {"type": "string",
+                                                          "pattern": "^[0-9a-f]{64}$"},
+                "day": DAY}))}))},
+        "/api/v1/bundles/{serial}": {"get": _op(
+            "bundles.read", "One earlier signed bundle, as published",
+            params=[_path("serial", {"type": "integer", "minimum": 1})],
+            response={"type": "object"})},
         "/api/v1/bundle/draft": {"get": _op("bundle.draft", "Unsigned next bundle",
                                             response=_obj({"payload": {"type": "object"}}))},
         "/api/v1/auth/login": {"post": _op("auth.login", "Log in", response=TOKEN_ANSWER,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from vault import accounts, reviewer_store
 from vault.api import auditing, context
@@ -50,6 +50,34 @@ def organisation():
 @action("bundle.read")
 def bundle():
     return _public_file(context.state().bundle_path, "key bundle")
+
+
+@blueprint.get("/bundles")
+@action("bundles.list")
+def bundle_history():
+    from vault.api import bundle_history as history
+
+    wanted = request.args.get("sha256")
+    if wanted is not None and not history.SHA256_HEX.match(wanted):
+        raise ApiError("bad_request", "sha256 must be 64 lowercase hex digits")
+    found = history.published(context.db())
+    if wanted is not None:
+        found = [b for b in found if b.sha256 == wanted]
+    return jsonify(bundles=[{"serial": b.serial, "sha256": b.sha256,
+                             "day": b.day.isoformat()} for b in found])
+
+
+@blueprint.get("/bundles/<serial>")
+@action("bundles.read")
+def bundle_at(serial: str):
+    from vault.api import bundle_history as history
+
+    if not serial.isdigit() or len(serial) > 9:  # noqa: PLR2004 - a 32-bit serial
+        raise ApiError("not_found", "a bundle serial is a whole number")
+    found = history.by_serial(context.db(), int(serial))
+    if found is None:
+        raise ApiError("not_found", f"no bundle with serial {serial} was published")
+    return Response(found.document, mimetype="application/json")
 
 
 @blueprint.post("/auth/login")

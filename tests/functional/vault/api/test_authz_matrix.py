@@ -42,7 +42,7 @@ def test_every_route_for_every_role(vapi_app, vapi_client, vapi_instance, role):
     people = vapi_instance.people
     values = {"report_id": add_report(vapi_instance), "account_id": people["otto"].account_id,
               "key_id": people["otto"].key_id, "blob_id": "0" * 64,
-              "record_id": str(uuid.uuid4())}
+              "record_id": str(uuid.uuid4()), "serial": 1}
     name = WALKERS[role]
     checked = 0
     for rule, method, view in _routes(vapi_app):
