@@ -107,7 +107,8 @@ def snapshot(ctx: ReportContext, title: str = "", *, withdrawn: bool = False) ->
         verification=state.verification, consent=ctx.view.consent,
         missing_items=tuple(missing_items(fields)),
         un_link_checked=bool(state.checklist.get("un_link")),
-        cited_years=tuple(int(c["year"]) for c in fu.citations(followups)),
+        cited_years=tuple(c["year"] for c in fu.citations(followups)
+                          if isinstance(c.get("year"), int)),
         transmitted_years=tuple(int(e.content["cycle"]) for e in records.of("transmission")
                                 if isinstance(e.content.get("cycle"), int)),
         follow_up_dates=tuple(str(e.content.get("date")) for e in followups),

@@ -103,10 +103,19 @@ def consent_by_scope(consent: ConsentState, deadline: dt.date,
         elif scope not in consent.granted:
             states[scope] = "missing"
         else:
-            given = consent.last_day.get(scope)
-            old = given is None or (deadline - dt.date.fromisoformat(given)).days > max_age_days
+            given = _day(consent.last_day.get(scope))
+            old = given is None or (deadline - given).days > max_age_days
             states[scope] = "stale" if old else "granted"
     return states
+
+
+def _day(value: object) -> dt.date | None:
+    """A consent event's day; the reporter signs it but its shape is not checked upstream,
+    so a malformed day counts as unknown (stale), never as an error."""
+    try:
+        return dt.date.fromisoformat(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def lacks(case: CaseSnapshot, cycle: Cycle, kind: str, scopes: Mapping[str, str]) -> list[str]:

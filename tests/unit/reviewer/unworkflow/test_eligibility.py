@@ -114,3 +114,9 @@ def test_follow_up_checklist_lists_earlier_cases_without_an_update_first(cycles_
     listed = [c.report_id for c in follow_up_checklist(FIXTURE, second)]
     assert listed == ["closed-earlier", "transmitted-2026", "cited-2026"]
     assert category(FIXTURE[-1], second) is None
+
+
+def test_a_malformed_consent_day_counts_as_stale_not_as_an_error(cycles_2026_2027):
+    _first, second = cycles_2026_2027
+    odd = consent("un_confidential", day="last spring")
+    assert consent_by_scope(odd, second.deadline, 365)["un_confidential"] == "stale"
