@@ -92,9 +92,17 @@
       var view = await HavenPage.postJson("/api/v1/inbox", {lookup_id: keys.lookupIdB64, pow: proof});
       input.value = "";
       form.hidden = true;
-      var position = openHead(view, keys);
-      session = {keys: keys, bundle: bundle, view: view, seq: position.seq, prevHash: position.prevHash};
+      session = {keys: keys, bundle: bundle, view: view, seq: null, prevHash: null};
       render(view);
+      try {
+        var position = openHead(view, keys);
+        session.seq = position.seq;
+        session.prevHash = position.prevHash;
+      } catch (headError) {
+        // Replies stay readable; only adding to the chain needs its head.
+        ["message-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = true; });
+        $("inbox-result").textContent = t("head_missing");
+      }
       $("inbox").hidden = false;
       $("inbox").focus();
     } catch (error) {
