@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -46,9 +47,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def system(tmp_path):
-    """An instance with a case base, and all four apps as processes; yields (instance, urls)."""
+class PortTaken(Exception):
+    """Another process on this machine took a port between choosing it and binding it."""
+
+
+def _start_system(directory: Path, logs: Path):
+    """Make the instance and start the four apps; returns (instance, urls, processes)."""
     from haven.instance import AccountSpec, create_instance
 
     ports = {app: _free_port() for app in APPS}
@@ -69,29 +73,53 @@ nojs_delay_seconds = 0
 publication_delay_days = 0
 """
     created = create_instance(
-        tmp_path / "instance", org_id="org-canary", extra_config=extra,
-        password_settings=FAST_ARGON2,
+        directory, org_id="org-canary", extra_config=extra, password_settings=FAST_ARGON2,
         accounts_to_create=[AccountSpec("rita", "coordinator", PASSWORD, PASSPHRASE)])
-    directory = created.config.instance_dir
     subprocess.run([HAVEN, "casebase", "init", "--instance", str(directory)], check=True,
                    capture_output=True)
     processes = []
-    try:
-        for app in APPS:
-            log = (tmp_path / f"{app}.log").open("wb")
+    for app in APPS:
+        with (logs / f"{app}.log").open("ab") as log:
             processes.append(subprocess.Popen(
                 [HAVEN, "serve", app, "--dev", "--port", str(ports[app]), "--instance",
                  str(directory)], stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True))
-            log.close()
+    try:
         for app in APPS:
             _wait(urls[app])
+        served = requests.get(f"{urls['intake']}/bundle.json", timeout=10).content
+        if any(p.poll() is not None for p in processes) or (
+                served != created.config.bundle_path.read_bytes()):
+            raise PortTaken("an app could not bind its port")
+    except BaseException:
+        _stop(processes)
+        raise
+    return created, urls, processes
+
+
+def _stop(processes) -> None:
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def system(tmp_path):
+    """An instance with a case base, and all four apps as processes; yields (instance, urls).
+    Logs go to tmp_path/<app>.log. Ports are re-chosen if another process took one."""
+    for attempt in range(3):
+        try:
+            created, urls, processes = _start_system(tmp_path / f"instance-{attempt}", tmp_path)
+            break
+        except PortTaken:
+            continue
+    else:
+        pytest.fail("could not find four free ports for the apps")
+    try:
         yield created, urls
     finally:
-        for process in processes:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
+        _stop(processes)
 
 
 def _wait(url: str) -> None:
@@ -132,13 +160,13 @@ def _report_paths(created, intake: str, workdir: Path) -> tuple[str, object]:
         inbox = session.post(f"{intake}/api/v1/inbox", json={
             "lookup_id": b64encode(lookup),
             "pow": _pow(session, intake, "receipt", hashlib.sha256(lookup).hexdigest())})
-        assert inbox.status_code == 200, inbox.text
+        assert inbox.status_code == 200, ("JSON inbox", inbox.text)
         nojs = session.post(f"{intake}/report/nojs", data={
             "un_link.linked": "yes", "situation.narrative": f"{SECRET} no-JS narrative",
             "identity.real_name": f"{SECRET} nojs", "consent.giver": "victim"},
             files={"evidence.files": (f"{SECRET}.pdf", f"{SECRET} pdf".encode(),
                                       "application/pdf")})
-        assert nojs.status_code == 201, nojs.text[:500]
+        assert nojs.status_code == 201, ("no-JS report", nojs.text[:500])
         for receipt in (prepared.receipt, f"{SECRET} wrong receipt"):
             session.post(f"{intake}/inbox/nojs", data={"receipt": receipt})
         bad = session.post(f"{intake}/api/v1/submissions", data=f'{{"envelope": "{SECRET}"',
@@ -158,7 +186,7 @@ def _reviewer_reads(created, vault_api: str, reviewer: str) -> None:
         login = session.post(f"{vault_api}/api/v1/auth/login", json={
             "username": "rita", "password": PASSWORD,
             "totp": pyotp.TOTP(info.totp_secret).now()})
-        assert login.status_code == 200, login.text
+        assert login.status_code == 200, ("vault API login", login.text)
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
         listed = session.get(f"{vault_api}/api/v1/reports", headers=headers).json()
         bundle = verify_bundle(json.loads(created.config.bundle_path.read_text()),
@@ -173,8 +201,39 @@ def _reviewer_reads(created, vault_api: str, reviewer: str) -> None:
             opened_text.append(json.dumps(report.fields))
         assert len(opened_text) == 2
         assert all(SECRET in text for text in opened_text), "positive control: key opens it"
-        # The reviewer app's own login page, with canaries as a failed login.
-        session.post(f"{reviewer}/login", data={"username": SECRET, "password": SECRET})
+    _reviewer_app_reads(created, reviewer, [s["report_id"] for s in listed["reports"]])
+
+
+def _csrf(page: str) -> str:
+    for tag in re.findall(r"<input[^>]*>", page):
+        if 'name="csrf_token"' in tag:
+            value = re.search(r'value="([^"]+)"', tag)
+            assert value, tag
+            return value.group(1)
+    raise AssertionError("no CSRF token on the page")
+
+
+def _reviewer_app_reads(created, reviewer: str, report_ids: list[str]) -> None:
+    """The reviewer web app: a failed login with canaries, a real login, key unlock, then
+    each report page (the reviewer process decrypts the canaries in its memory)."""
+    info = created.accounts[0]
+    with requests.Session() as browser:
+        page = browser.get(f"{reviewer}/login").text
+        failed = browser.post(f"{reviewer}/login", data={
+            "csrf_token": _csrf(page), "username": SECRET, "password": SECRET, "totp": "123456"})
+        assert failed.status_code == 401
+        page = browser.get(f"{reviewer}/login").text
+        # A recovery code: this time step's TOTP was spent by the vault API login above.
+        login = browser.post(f"{reviewer}/login", data={
+            "csrf_token": _csrf(page), "username": "rita", "password": PASSWORD,
+            "recovery_code": info.recovery_codes[0]})
+        assert login.status_code == 200, ("reviewer login", login.text[:300])
+        page = browser.get(f"{reviewer}/key/unlock").text
+        unlocked = browser.post(f"{reviewer}/key/unlock", data={"csrf_token": _csrf(page),
+                                                            "passphrase": PASSPHRASE})
+        assert unlocked.status_code == 200, unlocked.text[:300]
+        shown = [browser.get(f"{reviewer}/reports/{report_id}").text for report_id in report_ids]
+        assert any(SECRET in html for html in shown), "positive control: the app shows it"
 
 
 def _release(created, casebase: str) -> None:
@@ -189,7 +248,7 @@ def _release(created, casebase: str) -> None:
     record["narrative"] = f"A defender was detained after testifying. {RELEASED}"
     response = requests.post(f"{casebase}/api/v1/ingest", data=json.dumps(org.release(record)),
                              headers={"Content-Type": "application/json"}, timeout=30)
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code in (200, 201), ("case base ingest", response.text)
     requests.get(f"{casebase}/", params={"q": SEARCHED}, timeout=30)
     requests.get(f"{casebase}/api/v1/cases", params={"q": SEARCHED}, timeout=30)
 
