@@ -124,9 +124,14 @@ def test_each_role_is_refused_what_it_must_not_do(cluster, tmp_path):
     for role in ("intake_role", "vault_api_role", "owner_role"):
         with pytest.raises(psycopg.OperationalError, match="permission denied"):
             cluster.connect(role, "casebase_db")
+    from casebase.db import make_engine as casebase_engine
+    from casebase.db import migrate as migrate_casebase
+
+    engine = casebase_engine(cluster.url("casebase_role", "casebase_db"))
+    migrate_casebase(engine)  # the case base migrates and owns its own database
+    engine.dispose()
     with cluster.connect("casebase_role", "casebase_db") as casebase:
-        casebase.execute("CREATE TABLE own_table (x int)")  # its own database, its own schema
-        casebase.execute("DROP TABLE own_table")
+        assert casebase.execute("SELECT count(*) FROM records").fetchone() == (0,)
     with cluster.connect("owner_role", "vault_db") as owner:
         flags = owner.execute("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
                               "WHERE rolname = current_user").fetchone()
