@@ -73,8 +73,13 @@ def _page(ctx: ReportContext, *, reasons: list[str] | None = None, values=None, 
     today = dt.date.fromisoformat(utc_day())
     cycle = current_cycle(load_cycles(), today)
     sent = {e.content.get("transmission_id") for e in ctx.records.of("transmission")}
+    try:
+        configured = destinations()
+    except UnWorkflowError as exc:  # a malformed destinations file: say so, show the rest
+        flash(_("Destinations: %(reason)s", reason=str(exc)), "error")
+        configured = []
     return render_template(
-        "transmission_report.html", ctx=ctx, destinations=destinations(), uses=USES,
+        "transmission_report.html", ctx=ctx, destinations=configured, uses=USES,
         languages=SUMMARY_LANGUAGES, coordinators=coordinators(ctx), me=keys().key_id,
         drafts=[e for e in ctx.records.of("transmission_draft")
                 if e.content.get("transmission_id") not in sent],
