@@ -23,13 +23,19 @@ def propose_update(ctx: ReportContext, approver_key_id: str) -> int:
     """Sign a new release draft with the follow-up; returns how many events it carries."""
     if not re.fullmatch(r"[0-9a-f]{32}", approver_key_id or ""):
         raise UnWorkflowError("approver: choose a coordinator")
-    if not ctx.releases():
-        raise UnWorkflowError("this case is not in the case base yet: release it first "
-                              "through the release gate")
-    latest = ctx.latest_draft()
-    if latest is None:
-        raise UnWorkflowError("no earlier release draft to build the new version on")
-    previous = draft_from_record(latest.content["draft"])
+    live = [r for rid, r in ctx.releases().items() if rid not in ctx.withdrawn_records()]
+    if not live:
+        raise UnWorkflowError("this case is not in the case base (or was withdrawn): "
+                              "release it first through the release gate")
+    released = max(live, key=lambda r: int(r["version"]))
+    # The draft that became that release (by version, not by listing order: records carry
+    # only their day, and the API lists a day's records by id).
+    source = next((e for e in ctx.records.of("release_draft")
+                   if e.content.get("body", {}).get("record_id") == released["record_id"]
+                   and e.content.get("body", {}).get("version") == released["version"]), None)
+    if source is None:
+        raise UnWorkflowError("the draft of the released version is not readable")
+    previous = draft_from_record(source.content["draft"])
     events, cited = casebase_follow_up(ctx.records.of(RECORD_KIND))
     if not events and not cited:
         raise UnWorkflowError("no follow-up event is marked for the case base")
