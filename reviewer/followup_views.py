@@ -68,7 +68,8 @@ def event(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
 def casebase(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     ctx = load_context(str(report_id))
     try:
-        count = propose_update(ctx, request.form.get("approver", ""))
+        count = propose_update(ctx, request.form.get("approver", ""),
+                               request.form.get("outcome", ""))
     except GateRefused as refused:
         flash(_("The release gate refused the new version: %(reasons)s",
                 reasons="; ".join(str(r.message) for r in refused.reasons)), "error")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from haven.taxonomy import load_taxonomy
 from reviewer.release.context import ReportContext
 from reviewer.release.runtime import release_runtime
 from reviewer.release.service import draft_from_record, save_draft
@@ -19,10 +20,13 @@ from reviewer.unworkflow.errors import UnWorkflowError
 from reviewer.unworkflow.followup import RECORD_KIND, casebase_follow_up
 
 
-def propose_update(ctx: ReportContext, approver_key_id: str) -> int:
-    """Sign a new release draft with the follow-up; returns how many events it carries."""
+def propose_update(ctx: ReportContext, approver_key_id: str, outcome: str = "") -> int:
+    """Sign a new release draft with the follow-up (and, when given, the case's new
+    outcome: released, charges dropped -> resolved; worsened); returns how many events."""
     if not re.fullmatch(r"[0-9a-f]{32}", approver_key_id or ""):
         raise UnWorkflowError("approver: choose a coordinator")
+    if outcome and outcome not in load_taxonomy().ids("case_outcomes"):
+        raise UnWorkflowError(f"outcome: {outcome!r} is not a case outcome")
     live = [r for rid, r in ctx.releases().items() if rid not in ctx.withdrawn_records()]
     if not live:
         raise UnWorkflowError("this case is not in the case base (or was withdrawn): "
@@ -40,6 +44,8 @@ def propose_update(ctx: ReportContext, approver_key_id: str) -> int:
     if not events and not cited:
         raise UnWorkflowError("no follow-up event is marked for the case base")
     record = {**previous.record, "follow_up": events, "sg_citations": cited}
+    if outcome:
+        record["outcome"] = outcome
     draft = dataclasses.replace(previous, record=record, approver_key_id=approver_key_id)
     save_draft(ctx, draft, release_runtime())
     return len(events)

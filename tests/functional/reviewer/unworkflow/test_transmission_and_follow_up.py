@@ -134,7 +134,13 @@ def test_board_gate_export_acknowledgement_and_follow_up(un_world: UnWorld):
     assert drafted.status_code == 302, drafted.get_data(as_text=True)[:3000]
     assert coord.post(f"{release_page}/approve", {"passphrase": PASSPHRASE},
                       token_from=release_page).status_code == 302
-    update = vera.post(f"/followup/{rid}/casebase", {"approver": coord.key_id},
+    wrong_outcome = vera.post(f"/followup/{rid}/casebase",
+                              {"approver": coord.key_id, "outcome": "vanished"},
+                              token_from=f"/followup/{rid}")
+    assert wrong_outcome.status_code == 302
+    assert "is not a case outcome" in vera.page(f"/followup/{rid}")
+    update = vera.post(f"/followup/{rid}/casebase",
+                       {"approver": coord.key_id, "outcome": "worsened"},
                        token_from=f"/followup/{rid}")
     assert update.status_code == 302
     assert "/release/reports/" in update.headers["Location"], vera.page(f"/followup/{rid}")
@@ -151,6 +157,7 @@ def test_board_gate_export_acknowledgement_and_follow_up(un_world: UnWorld):
     assert {e["event"] for e in case["follow_up"]} == {"government_response",
                                                        "cited_sg_report_new"}
     assert case["sg_citations"][0]["symbol"] == "A/HRC/57/30"
+    assert case["outcome"] == "worsened"
     assert "denied any link" not in json.dumps(case)
 
 
