@@ -33,6 +33,10 @@ CRYPTO_PAGE_CSP = "; ".join(
 )
 # Endpoints that return JSON or files: nothing may run or be framed.
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+# Scripts: ignored when a page loads them, but a Web Worker runs under its own script's
+# policy — the proof of work and the receipt's argon2id may load scripts from here and
+# compile wasm, nothing else.
+WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -49,7 +53,10 @@ def apply_security_headers(
     if response.mimetype == "text/html":
         crypto = request.endpoint in crypto_endpoints
         headers["Content-Security-Policy"] = CRYPTO_PAGE_CSP if crypto else PAGE_CSP
-    elif not request.path.startswith("/static/"):
+    elif request.path.startswith("/static/"):
+        if request.path.endswith(".js"):
+            headers["Content-Security-Policy"] = WORKER_CSP
+    else:
         headers["Content-Security-Policy"] = DATA_CSP
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"

@@ -45,6 +45,13 @@ def test_data_responses_cannot_run_anything(intake_client):
     assert policy == "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
+def test_scripts_carry_the_policy_their_workers_run_under(intake_client):
+    policy = intake_client.get("/static/js/pow-worker.js").headers["Content-Security-Policy"]
+    assert policy == ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; "
+                      "connect-src 'self'")
+    assert "Content-Security-Policy" not in intake_client.get("/static/css/haven.css").headers
+
+
 def test_pages_are_the_same_bytes_for_every_visitor(intake_client):
     for path in ("/report", "/inbox"):
         first = intake_client.get(path, environ_base={"REMOTE_ADDR": "192.0.2.1"})
