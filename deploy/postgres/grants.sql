@@ -102,11 +102,13 @@ CREATE TRIGGER haven_audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
 DROP TRIGGER IF EXISTS haven_audit_heads_append_only ON audit_heads;
 CREATE TRIGGER haven_audit_heads_append_only BEFORE UPDATE OR DELETE ON audit_heads
     FOR EACH ROW EXECUTE FUNCTION haven_audit_append_only();
--- Reviewer accounts, sessions and reviewer records.
-SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I',
-              'accounts, reviewer_keys, recovery_codes, api_tokens, assignments, '
-              'reviewer_records, record_recipients, decrypt_opens, alerts',
-              :'vault_api_role')
+-- Reviewer accounts, sessions, access grants and reviewer records (the tables of this list
+-- that the schema has: a table added by a later migration is granted once it exists).
+SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t, :'vault_api_role')
+  FROM unnest(ARRAY['accounts', 'reviewer_keys', 'recovery_codes', 'api_tokens', 'assignments',
+                    'event_grants', 'reviewer_records', 'record_recipients', 'decrypt_opens',
+                    'alerts']) AS t
+ WHERE to_regclass(format('public.%I', t)) IS NOT NULL
 \gexec
 
 COMMIT;
