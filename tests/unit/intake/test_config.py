@@ -24,7 +24,7 @@ def test_helplines_are_configurable():
 @pytest.mark.parametrize(("section", "message"), [
     ({"pow_difficulty": -1}, "pow_difficulty"),
     ({"pow_difficulty": True}, "pow_difficulty"),
-    ({"pow_max_difficulty": 40}, "at most 28"),
+    ({"pow_max_difficulty": 40}, "at most 24"),
     ({"pow_difficulty": 20, "pow_max_difficulty": 18}, "must not exceed"),
     ({"pow_ttl_seconds": 10}, "at least 60"),
     ({"nojs_concurrency": 0}, "at least 1"),
