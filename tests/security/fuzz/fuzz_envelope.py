@@ -4,15 +4,19 @@ The parser is the intake's only check of an envelope it cannot open (SPEC §9 st
 any input it must either return a parsed envelope or raise a named ``VaultError``; any other
 exception, a hang or a crash is a finding. Seeds: every envelope of vault/testdata.
 
-    python tests/security/fuzz/fuzz_envelope.py -runs=100000           # longer, locally
-    python tests/security/fuzz/fuzz_envelope.py -max_total_time=600
+    python tests/security/fuzz/fuzz_envelope.py --write-seeds CORPUS     # the vectors' envelopes
+    python tests/security/fuzz/fuzz_envelope.py -max_total_time=600 CORPUS
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import atheris
+
+TESTDATA = Path(__file__).resolve().parents[3] / "vault" / "testdata"
 
 with atheris.instrument_imports(include=["vault"]):
     from vault.errors import VaultError
@@ -30,7 +34,22 @@ def check(data: bytes) -> None:
     assert all(len(s.key_id) > 0 for s in info.stanzas)  # noqa: S101
 
 
+def write_seeds(corpus: Path) -> int:
+    from vault.canonical import b64decode
+
+    count = 0
+    for path in sorted(TESTDATA.glob("*.json")):
+        envelope = json.loads(path.read_text())["inputs"].get("envelope")
+        if isinstance(envelope, str):
+            (corpus / f"seed-{count}").write_bytes(b64decode(envelope))
+            count += 1
+    return count
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--write-seeds":  # noqa: PLR2004
+        write_seeds(Path(sys.argv[2]))
+        return
     atheris.Setup(sys.argv, check)
     atheris.Fuzz()
 
