@@ -16,25 +16,50 @@ CANARY_NAME = "CANARY-name-51be02"
 CANARY_FILE = b"CANARY-file-bytes-e41d77 " * 40
 
 
-def fill_and_send(page, base_url, tmp_path):
+SECTIONS = ("danger", "un_link", "person", "identity", "incidents", "situation", "remedies",
+            "risk", "evidence", "consent", "next")
+
+
+def fill_and_send(page, base_url, tmp_path, typed: dict | None = None):
+    """Type a distinct canary into every text field of every page, as a reporter would."""
+    typed = {} if typed is None else typed
     page.goto(f"{base_url}/report")
-    step(page, "un_link")
-    page.locator("input[name='un_link.linked'][value='yes']").check()
-    step(page, "identity")
-    page.fill("#identity-real_name", CANARY_NAME)
-    step(page, "situation")
-    page.fill("#situation-narrative", CANARY_TEXT)
-    step(page, "evidence")
-    evidence = tmp_path / "CANARY-evidence.txt"
-    evidence.write_bytes(CANARY_FILE)
-    page.set_input_files("#evidence-files", str(evidence))
-    step(page, "consent")
-    page.locator("input[name='consent.giver'][value='victim']").check()
-    page.locator("input[name='consent.scopes'][value='contact']").check()
+    for section in SECTIONS:
+        step(page, section)
+        fields = page.locator(f"#page-{section} input[type=text]:visible, "
+                              f"#page-{section} textarea:visible")
+        for index in range(fields.count()):
+            field = fields.nth(index)
+            name = field.get_attribute("name")
+            value = {"situation.narrative": CANARY_TEXT, "identity.real_name": CANARY_NAME}.get(
+                name, f"CANARY-{name}-{index}")
+            field.fill(value)
+            typed[name] = value
+        if section == "un_link":
+            page.locator("input[name='un_link.linked'][value='yes']").check()
+        if section == "evidence":
+            evidence = tmp_path / "CANARY-evidence.txt"
+            evidence.write_bytes(CANARY_FILE)
+            page.set_input_files("#evidence-files", str(evidence))
+        if section == "consent":
+            page.locator("input[name='consent.giver'][value='victim']").check()
+            page.locator("input[name='consent.scopes'][value='contact']").check()
     step(page, "send")
     page.click("#send-button")
     page.locator("#receipt-value").wait_for(state="visible", timeout=90_000)
     return page.locator("#receipt-value").inner_text()
+
+
+def expected_value(fields: dict, name: str):
+    """Where the form puts a typed value in the fields object (form-fields.js)."""
+    parts = name.split(".")
+    if parts[0] == "consent":
+        key = {"risks_explained_how": "how"}.get(parts[1], parts[1])
+        return fields["consent"][key]
+    if len(parts) == 3:
+        return fields[parts[0]][int(parts[1])][parts[2]]
+    value = fields[parts[0]][parts[1]]
+    return value[0] if isinstance(value, list) else value
 
 
 def step(page, section: str) -> None:
@@ -50,17 +75,20 @@ def test_canaries_never_leave_the_browser_in_clear(browser, intake_site, tmp_pat
     bodies, hosts = [], set()
     page.on("request", lambda request: (bodies.append(request.post_data_buffer or b""),
                                         hosts.add(request.url.split("/")[2])))
-    receipt = fill_and_send(page, base_url, tmp_path)
+    typed: dict = {}
+    receipt = fill_and_send(page, base_url, tmp_path, typed)
+    assert len(typed) >= 20, sorted(typed)  # every text field of every page got a canary
+    canaries = [value.encode() for value in typed.values()]
     assert receipt.startswith("1 ")
     assert len(receipt.split()) == 9
 
     for body in bodies:
-        for canary in (CANARY_TEXT.encode(), CANARY_NAME.encode(), CANARY_FILE[:24]):
+        for canary in (*canaries, CANARY_FILE[:24]):
             assert canary not in body
     assert hosts == {base_url.split("/")[2]}, "every request goes to the intake origin"
     for record in caplog.records:
         line = record.getMessage()
-        for secret in (CANARY_TEXT, CANARY_NAME, "127.0.0.1"):
+        for secret in (*typed.values(), "127.0.0.1"):
             assert secret not in line
 
     engine = sa.create_engine(instance.config.database_url)
@@ -69,18 +97,18 @@ def test_canaries_never_leave_the_browser_in_clear(browser, intake_site, tmp_pat
         assert len(rows) == 1
         for table in ("reports", "blobs", "stanzas"):
             for row in conn.execute(sa.text(f"SELECT * FROM {table}")).all():  # noqa: S608
-                dump = repr(tuple(row))
-                assert CANARY_TEXT not in dump
-                assert CANARY_NAME not in dump
+                dump = repr(tuple(row)).encode()
+                for canary in canaries:
+                    assert canary not in dump
     for blob in instance.config.blob_dir.rglob("*"):
         if blob.is_file():
             data = blob.read_bytes()
-            assert CANARY_FILE[:24] not in data
-            assert CANARY_TEXT.encode() not in data
+            for canary in (*canaries, CANARY_FILE[:24]):
+                assert canary not in data
 
     opened = open_as_reviewer(instance, rows[0][0])
-    assert opened["fields"]["situation"]["narrative"] == CANARY_TEXT
-    assert opened["fields"]["identity"]["real_name"] == CANARY_NAME
+    for name, value in typed.items():
+        assert expected_value(opened["fields"], name) == value, name
     assert opened["file"] == CANARY_FILE
 
     state = context.storage_state(indexed_db=True)
