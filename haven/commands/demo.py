@@ -31,11 +31,17 @@ DEMO_ACCOUNTS = (
     ("ada", "admin", False),
 )
 DEMO_ORG = "haven-demo"
-# A demo shows a release reaching the case base at once; real instances wait out a delay.
-DEMO_CONFIG = """
-[casebase]
-publication_delay_days = 0
-"""
+
+
+def _demo_config() -> str:
+    """A release reaches the demo case base at once (real instances wait out a delay), and
+    the reviewer app starts with the current and previous SG reporting periods."""
+    import datetime as dt
+
+    from reviewer.unworkflow.cycles import sg_cycles_toml
+
+    today = dt.datetime.now(dt.UTC).date()
+    return f"\n[casebase]\npublication_delay_days = 0\n\n[reviewer]\n{sg_cycles_toml(today)}\n"
 
 
 def _haven_bin() -> str:
@@ -56,10 +62,14 @@ def create_demo_instance(directory: Path) -> dict:
         for username, role, on_duty in DEMO_ACCOUNTS
     ]
     created = create_instance(
-        directory, org_id=DEMO_ORG, accounts_to_create=specs, extra_config=DEMO_CONFIG
+        directory, org_id=DEMO_ORG, accounts_to_create=specs, extra_config=_demo_config()
     )
+    from reviewer.unworkflow.destinations import ensure_demo_recipient
+
+    recipient, identity_path = ensure_demo_recipient(directory)
     credentials = {
         "fingerprint": created.fingerprint,
+        "ohchr_demo": {"recipient": recipient, "identity": str(identity_path)},
         "accounts": [
             {
                 "username": spec.username,
@@ -113,6 +123,9 @@ def _print_credentials(credentials: dict, *, serving: bool) -> None:
             + (f"  key passphrase {account['passphrase']}" if account["passphrase"] else "")
         )
         click.echo(f"         TOTP secret {account['totp_secret']}")
+    if "ohchr_demo" in credentials:
+        click.echo(f"\nDemo OHCHR recipient (transmission packages open with "
+                   f"{credentials['ohchr_demo']['identity']})")
     click.echo("\nCurrent TOTP code: .venv/bin/haven demo-totp USERNAME")
     if serving:
         click.echo("Stop with Ctrl-C.")
