@@ -8,6 +8,7 @@ from typing import Any
 from haven.taxonomy import load_taxonomy
 from reviewer.redaction import latest_version, preview
 from reviewer.release.context import ReportContext, load_context
+from reviewer.release.draft import follow_up_line
 from reviewer.release.errors import ReleaseError
 from reviewer.release.metadata import metadata_found
 from reviewer.report_fields import incident_acts, narrative, triage_defaults
@@ -71,18 +72,13 @@ def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(record, Mapping):
         flat.update({k: record.get(k) for k in RECORD_FIELDS})
         flat["un_actors"] = "\n".join(record.get("un_actors") or [])
-        flat["follow_up"] = "\n".join(_follow_up_line(e) for e in record.get("follow_up") or [])
+        flat["follow_up"] = "\n".join(follow_up_line(e) for e in record.get("follow_up") or [])
         flat["approver"] = values.get("approver_key_id", "")
     for name in ("acts", "perpetrators", "mechanisms", "attachments"):
         value = flat.get(name)
         flat[name] = list(value) if isinstance(value, list | tuple) else (
             [value] if value else [])
     return flat
-
-
-def _follow_up_line(event: Mapping[str, Any]) -> str:
-    head = " ".join(str(event[k]) for k in ("date", "event", "stance") if event.get(k))
-    return f"{head} : {event['note']}" if event.get("note") else head
 
 
 def redacted_reference(ctx: ReportContext) -> str:

@@ -65,11 +65,18 @@ def install_release(app: Flask, config: HavenConfig) -> None:
 def _page(ctx, values: dict[str, Any], *, checked=None, status: int = 200):  # type: ignore[no-untyped-def]
     runtime = release_runtime()
     draft = ctx.latest_draft()
-    released = ctx.releases().get(str(draft.content["body"]["record_id"])) if draft else None
-    approved = bool(released and int(released["version"]) >= int(
-        draft.content["body"]["version"]))
+    body = draft.content.get("body") if draft else None
+    body = body if isinstance(body, dict) else {}
+    released = ctx.releases().get(str(body.get("record_id")))
+    approved = bool(released and int(released["version"]) >= int(body.get("version") or 0))
+    drafted = draft.content.get("draft") if draft else None
+    info = None if draft is None else {
+        "day": draft.day, "author": draft.author, "record_id": body.get("record_id", "?"),
+        "version": body.get("version", "?"), "tier": body.get("tier", "?"),
+        "level": draft.content.get("level", "?"),
+        "approver": drafted.get("approver_key_id") if isinstance(drafted, dict) else None}
     return render_template(
-        "release_report.html", ctx=ctx, values=values, checked=checked, draft=draft,
+        "release_report.html", ctx=ctx, values=values, checked=checked, draft=info,
         approved=approved,
         releases=ctx.releases(), withdrawn=ctx.withdrawn_records(),
         coordinators=coordinators(ctx), me=keys().key_id, settings=runtime.settings,
@@ -92,10 +99,15 @@ def report(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
               "status")
         ctx = load_context(str(report_id))
     checked, draft = None, ctx.latest_draft()
+    values = default_form(ctx)
     if draft is not None:
-        checked = check(ctx, draft_from_record(draft.content["draft"]), release_runtime(),
-                        drafter_key_id=str(draft.content["drafter_key_id"]))
-    values = dict(draft.content["draft"]) if draft else default_form(ctx)
+        try:
+            stored = draft_from_record(draft.content["draft"])
+            checked = check(ctx, stored, release_runtime(),
+                            drafter_key_id=str(draft.content.get("drafter_key_id")))
+            values = dict(draft.content["draft"])
+        except (ReleaseError, KeyError, TypeError) as exc:
+            flash(_("The latest draft cannot be used: %(reason)s", reason=str(exc)), "error")
     return _page(ctx, form_values(values), checked=checked)
 
 

@@ -69,8 +69,19 @@ class ReportContext:
         return language(self.fields)
 
     def latest_draft(self) -> Entry | None:
-        drafts = self.records.of("release_draft")
-        return drafts[-1] if drafts else None
+        """The head of the drafts' ``supersedes`` chain (the API does not promise arrival
+        order); on a fork, the later day wins."""
+        drafts = {e.record_id: e for e in self.records.of("release_draft")}
+
+        def depth(entry: Entry) -> int:
+            seen, count = {entry.record_id}, 0
+            while entry.supersedes in drafts and entry.supersedes not in seen:
+                entry = drafts[entry.supersedes]
+                seen.add(entry.record_id)
+                count += 1
+            return count
+
+        return max(drafts.values(), key=lambda e: (depth(e), e.day), default=None)
 
     def releases(self) -> dict[str, Mapping[str, Any]]:
         """record id -> the latest sealed ``release`` record content (highest version)."""

@@ -108,6 +108,36 @@ def _record(fields: _Fields, verification: str | None, this_year: int,
     }
 
 
+def draft_from_content(data: Any, this_year: int) -> DraftInput:
+    """A draft read back from a sealed record goes through the same checks as the form:
+    records can be written by any reviewer's client, not only by this app."""
+    try:
+        record = data["record"]
+        form = {name: record.get(name) for name in (
+            "kind", "title", "name", "country", "gender", "role", "acts", "perpetrators",
+            "mechanisms", "engagement", "anonymity_requested", "detained", "narrative",
+            "outcome")}
+        form.update({
+            "tier": data["tier"], "named": bool(record.get("named")),
+            "year": str(record.get("year", "")),
+            "un_actors": "\n".join(record.get("un_actors") or []),
+            "follow_up": "\n".join(follow_up_line(e) for e in record.get("follow_up") or []),
+            "suspect_set_estimate": str(data["suspect_set_estimate"]),
+            "suspect_set_reason": data["suspect_set_reason"],
+            "approver": data["approver_key_id"], "attachments": data.get("attachments", [])})
+        return parse_draft(form, verification=record.get("verification"),
+                           this_year=this_year)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        if isinstance(exc, DraftInvalid):
+            raise
+        raise DraftInvalid(f"the stored draft is malformed ({type(exc).__name__})") from None
+
+
+def follow_up_line(event: Mapping[str, Any]) -> str:
+    head = " ".join(str(event[k]) for k in ("date", "event", "stance") if event.get(k))
+    return f"{head} : {event['note']}" if event.get("note") else head
+
+
 def parse_follow_up(value: Any) -> list[dict[str, Any]]:
     """One event per line: ``YYYY[-MM] event_id [stance] [: note]``, e.g.
     ``2024-03 government_response denies : the State denied any link``. Published with the

@@ -20,12 +20,12 @@ from typing import Any
 
 from reviewer.release.anonymity import Assessment, assess
 from reviewer.release.context import ReportContext
-from reviewer.release.draft import DraftInput, latest_incident_day
+from reviewer.release.draft import DraftInput, draft_from_content, latest_incident_day
 from reviewer.release.errors import AnonymityUnavailable, GateRefused, ReleaseError
 from reviewer.release.facts import ReleaseFacts
 from reviewer.release.gate import GateResult, run_gate
 from reviewer.release.generalise import Recoding, published_fields, quasi_identifiers
-from reviewer.release.keys import load_release_key
+from reviewer.release.keys import ReleaseKey, load_release_key
 from reviewer.release.outbox import Delivery, OutboxItem
 from reviewer.release.package import (
     consent_snapshot,
@@ -40,6 +40,7 @@ from reviewer.release.runtime import ReleaseRuntime
 from reviewer.service import write_record
 from reviewer.web import api, keys
 from vault.canonical import b64encode, canonical_json, utc_day
+from vault.errors import VaultError
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,12 @@ def save_draft(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime) -
         drafter={"id": me.key_id, "pk": b64encode(bytes(me.signing_key().verify_key))},
         approver={"id": approver.id, "pk": b64encode(approver.ed25519_pk)},
         certificate=release_key.certificate)
+    earlier = ctx.latest_draft()
     write_record("release_draft", {
         "draft": dataclasses.asdict(draft), "body": body, "drafter_key_id": me.key_id,
         "drafter_signature": sign_as("drafter", body, me.signing_key()),
-        "level": assessment.level}, report_id=ctx.report_id)
+        "level": assessment.level}, report_id=ctx.report_id,
+        supersedes=earlier.record_id if earlier else None)
     api().audit_event("release_draft", ctx.report_id)
     _status(ctx, "release_drafted", "release draft signed by the drafter")
     return checked
@@ -118,9 +121,12 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
     if entry is None:
         raise ReleaseError("there is no release draft to approve")
     content = entry.content
-    body = content["body"]
-    released = ctx.releases().get(str(body["record_id"]))
-    if released is not None and int(released["version"]) >= int(body["version"]):
+    body = content.get("body")
+    if not isinstance(body, Mapping) or not all(
+            isinstance(content.get(k), str) for k in ("drafter_key_id", "drafter_signature")):
+        raise ReleaseError("the latest draft record is malformed: draft again")
+    released = ctx.releases().get(str(body.get("record_id")))
+    if released is not None and int(released["version"]) >= int(body.get("version") or 0):
         raise ReleaseError("this draft was approved already; draft again for a new version")
     draft = draft_from_record(content["draft"])
     me = keys()
@@ -134,9 +140,13 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
         raise ReleaseError("the case base or the consent changed since the draft was signed: "
                            "the drafter must draft again")
     release_key = load_release_key(runtime.settings)
-    signed = finish_release(body, str(content["drafter_signature"]),
-                            sign_as("approver", body, me.signing_key()),
-                            release_key.signing_key)
+    _check_draft(ctx, entry.record_id, content, draft, release_key)
+    try:
+        signed = finish_release(body, str(content["drafter_signature"]),
+                                sign_as("approver", body, me.signing_key()),
+                                release_key.signing_key)
+    except VaultError as exc:
+        raise ReleaseError(f"the draft's signatures do not hold ({exc.code})") from None
     write_record("release", {
         "record_id": body["record_id"], "version": body["version"], "tier": body["tier"],
         "level": content.get("level", 0), "record": body["record"],
@@ -147,6 +157,25 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
     runtime.outbox.enqueue_release(signed, ctx.report_id, int(content.get("level", 0)),
                                    quasi_identifiers(draft.record))
     return checked, deliver(runtime)
+
+
+def _check_draft(ctx: ReportContext, draft_record_id: str, content: Mapping[str, Any],
+                 draft: DraftInput, release_key: ReleaseKey) -> None:
+    """The sealed draft must be what its author says: written and signed by the drafter it
+    names (a bundle key), for this organisation's release key and the tier drafted."""
+    body, drafter_id = content["body"], str(content["drafter_key_id"])
+    drafter = ctx.bundle.key(drafter_id)
+    problems = [
+        ctx.authors.get(draft_record_id) != drafter_id,
+        drafter is None or body.get("drafter", {}).get("pk") != b64encode(drafter.ed25519_pk),
+        body.get("drafter", {}).get("id") != drafter_id,
+        body.get("approver", {}).get("id") != draft.approver_key_id,
+        body.get("release_pk") != b64encode(release_key.public_key),
+        body.get("org_id") != release_key.org_id, body.get("tier") != draft.tier,
+    ]
+    if any(problems):
+        raise ReleaseError("the draft does not match its drafter, approver, organisation or "
+                           "tier: it cannot be approved")
 
 
 def withdraw_if_needed(ctx: ReportContext, runtime: ReleaseRuntime) -> list[str]:
@@ -221,11 +250,7 @@ def recheck_k(runtime: ReleaseRuntime) -> list[tuple[str, int]]:
 
 
 def draft_from_record(data: Mapping[str, Any]) -> DraftInput:
-    return DraftInput(tier=str(data["tier"]), record=dict(data["record"]),
-                      suspect_set_estimate=int(data["suspect_set_estimate"]),
-                      suspect_set_reason=str(data["suspect_set_reason"]),
-                      approver_key_id=str(data["approver_key_id"]),
-                      attachments=tuple(data.get("attachments", ())))
+    return draft_from_content(data, int(utc_day()[:4]))
 
 
 def _consent_holds(ctx: ReportContext, record: Mapping[str, Any]) -> bool:

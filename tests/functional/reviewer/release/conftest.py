@@ -96,6 +96,7 @@ class World:
     casebase_url: str
     org_b: SigningOrganisation = field(default_factory=lambda: SigningOrganisation("org-b"))
     reviewer_url: str = ""
+    api_url: str = ""
     _totp_steps: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -107,6 +108,28 @@ class World:
         offset = self._totp_steps.get(username, -2) + 1
         self._totp_steps[username] = offset
         return offset
+
+    def write_record_as(self, username: str, kind: str, content: dict[str, Any],
+                        report_id: str) -> None:
+        """What a reviewer's own client could write straight to the vault API, bypassing
+        the reviewer app's checks: a sealed record signed with that reviewer's key."""
+        from reviewer.keyring import KeyHolder
+        from reviewer.records import Recipient, seal_record
+        from reviewer.vault_client import VaultClient
+
+        pair = self.created.reviewer_keys[username]
+        holder = KeyHolder(60)
+        holder.unlock("forge", reviewer_id=username, key_id=pair.key_id,
+                      secrets={pair.key_id: (pair.x25519_sk, pair.ed25519_seed)})
+        recipients = [Recipient(k.id, k.x25519_pk, k.ed25519_pk) for k in self.bundle.keys]
+        body = seal_record(kind=kind, content=content, keys=holder.keys("forge"),
+                           recipients=recipients, report_id=report_id)
+        account = next(a for a in self.created.accounts if a.username == username)
+        step = int(time.time()) // 30 + self.totp_offset(username)
+        client = VaultClient(self.api_url)
+        token = client.login(username, PASSWORD,
+                             totp=pyotp.TOTP(account.totp_secret).at(step * 30)).token
+        client.with_token(token).post_record(body)
 
     def reviewer(self, username: str) -> Reviewer:
         return Reviewer(self, username)
@@ -251,7 +274,8 @@ def build_world(tmp_path: Path, database_url: str, serve, *, serve_reviewer: boo
         api_url = stack.enter_context(serve(create_api_app(config)))
         stack.enter_context(serve(casebase_app, port))
         reviewer_app = create_reviewer_app(config, vault_url=api_url)
-        world = World(created, bundle, reviewer_app, casebase_app, casebase_url, _ORG_B)
+        world = World(created, bundle, reviewer_app, casebase_app, casebase_url, _ORG_B,
+                      api_url=api_url)
         if serve_reviewer:
             world.reviewer_url = stack.enter_context(serve(reviewer_app))
         try:

@@ -132,3 +132,76 @@ def test_attachments_are_released_only_scrubbed_and_approved(release_world):
     assert approved.status_code == 302
     assert "approved for release" in vera.page(page)
     assert vera.post(f"{page}/draft", form, token_from=page).status_code == 302
+
+
+def test_a_draft_forged_in_another_reviewers_name_is_not_approved(release_world):
+    """A verifier writes a well-formed release draft straight to the vault API claiming a
+    coordinator drafted it (so another coordinator could approve it with no second person
+    of their own): the approval is refused."""
+    from nacl.signing import SigningKey
+
+    from reviewer.release.draft import parse_draft
+    from reviewer.release.generalise import Recoding, published_fields
+    from reviewer.release.keys import load_release_key
+    from reviewer.release.package import release_body, sign_as
+    from vault.canonical import b64encode
+
+    world = release_world
+    _ready(world)
+    coord, cora = world.reviewer("coord"), world.reviewer("cora")
+    fields = {k: v for k, v in FIELDS.items() if k != "risk"}
+    report, page = _verified(world, coord, fields)
+    draft = parse_draft({**FORM, "approver": coord.key_id}, verification="confirmed",
+                        this_year=int(utc_day()[:4]))
+    bundle_pk = {k.id: b64encode(k.ed25519_pk) for k in world.bundle.keys}
+    release_key = load_release_key(world.runtime.settings)
+    body = release_body(
+        org_id="org-test", record_id="ab" * 16, version=1, issued_at=utc_day(),
+        tier="public", snapshot={"scopes": ["casebase_anonymized"], "given_by": "victim",
+                                 "confirmed": utc_day()[:7]},
+        record=published_fields(draft.record, Recoding(0)),
+        release_pk=release_key.public_key,
+        drafter={"id": cora.key_id, "pk": bundle_pk[cora.key_id]},
+        approver={"id": coord.key_id, "pk": bundle_pk[coord.key_id]}, certificate=None)
+    vera_key = SigningKey(world.created.reviewer_keys["vera"].ed25519_seed)
+    forged = {"draft": {"tier": "public", "record": draft.record,
+                        "suspect_set_estimate": 60, "suspect_set_reason": "x",
+                        "approver_key_id": coord.key_id, "attachments": []},
+              "body": body, "drafter_key_id": cora.key_id, "level": 0,
+              "drafter_signature": sign_as("drafter", {**body, "drafter": {
+                  "id": "x", "pk": b64encode(bytes(vera_key.verify_key))}}, vera_key)}
+    world.write_record_as("vera", "release_draft", forged, report.report_id)
+    assert "All eight rules hold." in coord.page(page)  # the gate alone would let it pass
+    refused = coord.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
+    assert refused.status_code == 302
+    assert "does not match its drafter" in coord.page(page)
+    assert world.runtime.outbox.items() == []
+
+
+def test_the_latest_draft_is_the_one_approved(release_world):
+    world = release_world
+    _ready(world)
+    vera, coord = world.reviewer("vera"), world.reviewer("coord")
+    fields = {k: v for k, v in FIELDS.items() if k != "risk"}
+    _report, page = _verified(world, vera, fields)
+    for title in ("First title of the record", "Second, better title of the record",
+                  "Third and final title of the record"):
+        drafted = vera.post(f"{page}/draft", {**FORM, "approver": coord.key_id,
+                                              "title": title}, token_from=page)
+        assert drafted.status_code == 302
+    coord.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
+    item = world.runtime.outbox.items()[0]
+    assert item.package["package"]["record"]["title"] == "Third and final title of the record"
+    assert world.casebase_case(item.record_id).json()["title"].startswith("Third")
+
+
+def test_a_malformed_draft_record_is_named_not_a_server_error(release_world):
+    world = release_world
+    coord = world.reviewer("coord")
+    fields = {k: v for k, v in FIELDS.items() if k != "risk"}
+    report, page = _verified(world, coord, fields)
+    world.write_record_as("vera", "release_draft", {"draft": {"tier": "public"}},
+                          report.report_id)
+    assert "The latest draft cannot be used" in coord.page(page)
+    coord.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
+    assert "malformed" in coord.page(page)
