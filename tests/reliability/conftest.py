@@ -69,7 +69,8 @@ def make_instance(directory: Path, database_url: str, extra_config: str = "") ->
 
     created = create_instance(
         directory, org_id="org-reliability", database_url=database_url,
-        accounts_to_create=[AccountSpec("rita", "coordinator", "a long password 1", "passphrase 1")],
+        accounts_to_create=[AccountSpec("rita", "coordinator", "a long password 1",
+                                        "passphrase 1")],
         extra_config=INTAKE_SECTION + extra_config, password_settings=FAST_ARGON2,
     )
     return Instance(directory, created, created.config)
