@@ -183,6 +183,13 @@ class Outbox:
                              bool(r["withdrawn"]))
                     for r in db.execute(query + " ORDER BY record_id", args)]
 
+    def has_tombstone(self, record_id: str) -> bool:
+        """A tombstone for the record is waiting or was acknowledged by the case base."""
+        with self._db() as db:
+            row = db.execute("SELECT 1 FROM outbox WHERE record_id = ? AND kind = 'tombstone' "
+                             "AND status IN ('pending', 'sent')", (record_id,)).fetchone()
+        return row is not None
+
     def highest_version(self, record_id: str) -> int:
         with self._db() as db:
             row = db.execute("SELECT MAX(version) FROM outbox WHERE record_id = ?",

@@ -179,11 +179,14 @@ def _check_draft(ctx: ReportContext, draft_record_id: str, content: Mapping[str,
 
 
 def withdraw_if_needed(ctx: ReportContext, runtime: ReleaseRuntime) -> list[str]:
-    """A released record whose consent no longer holds gets a signed tombstone (S20)."""
-    done = ctx.withdrawn_records()
+    """A released record whose consent no longer holds gets a signed tombstone (S20).
+
+    Only this host's outbox says a tombstone exists: a ``release_withdrawn`` record can be
+    written by any reviewer's client and must not suppress one. A duplicate from another
+    host is refused by the case base as ``record_withdrawn``, which is harmless."""
     queued = []
     for record_id, release in ctx.releases().items():
-        if record_id in done or _consent_holds(ctx, release["record"]):
+        if runtime.outbox.has_tombstone(record_id) or _consent_holds(ctx, release["record"]):
             continue
         _tombstone(ctx, runtime, record_id, int(release["version"]), "consent_withdrawn")
         queued.append(record_id)

@@ -205,3 +205,25 @@ def test_a_malformed_draft_record_is_named_not_a_server_error(release_world):
     assert "The latest draft cannot be used" in coord.page(page)
     coord.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
     assert "malformed" in coord.page(page)
+
+
+def test_a_forged_withdrawal_record_does_not_suppress_the_tombstone(release_world):
+    world = release_world
+    _ready(world)
+    vera, coord = world.reviewer("vera"), world.reviewer("coord")
+    fields = {k: v for k, v in FIELDS.items() if k != "risk"}
+    report = world.submit(fields)
+    path = f"/reports/{report.report_id}"
+    vera.post(f"{path}/status", {"status": "verified", "verification": "likely",
+                                 "reliability": "high"}, token_from=path)
+    page = f"/release/reports/{report.report_id}"
+    assert vera.post(f"{page}/draft", {**FORM, "approver": coord.key_id},
+                     token_from=page).status_code == 302
+    coord.post(f"{page}/approve", {"passphrase": PASSPHRASE}, token_from=page)
+    record_id = world.runtime.outbox.items()[0].record_id
+    world.write_record_as("vera", "release_withdrawn", {"record_id": record_id,
+                                                        "version": 9, "reason": "error"},
+                          report.report_id)
+    world.reporter_event(report, "withdrawal", {"day": utc_day()})
+    coord.post("/release/outbox/sweep", {}, token_from="/release/outbox")
+    assert world.casebase_case(record_id).status_code == 404
