@@ -141,7 +141,7 @@ class _Loader:
                 for column in table.primary_key.columns:
                     if column.autoincrement is True or isinstance(column.type, sa.Integer):
                         self.conn.execute(sa.text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', "  # noqa: S608
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', "  # noqa: S608  # nosec B608 - table names come from the models, not input
                             f"'{column.name}'), COALESCE(MAX({column.name}), 0) + 1, false) "
                             f"FROM {table.name}"))
             self.conn.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -34,7 +35,6 @@ def serve(
         from dataclasses import replace
 
         config = replace(config, vault_api_url=vault_url)
-    app = create(app_name, config)
     port = port or APPS[app_name].default_port
     if dev:
         # No request log: a Werkzeug access log line carries the client address (S23).
@@ -43,16 +43,19 @@ def serve(
         from werkzeug.serving import run_simple
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        run_simple(host, port, create(app_name, config), threaded=True, use_reloader=False)
         return
+    # Each worker builds its own app after the fork: a database connection opened in the
+    # master would be shared by every worker.
+    make_app = partial(create, app_name, config)
     if app_name == "reviewer":
         # Sessions and unlocked keys live in one process's memory (S13): one worker, threads.
-        _run_gunicorn(app, f"{host}:{port}", 1, threads=8)
+        _run_gunicorn(make_app, f"{host}:{port}", 1, threads=8)
         return
-    _run_gunicorn(app, f"{host}:{port}", workers)
+    _run_gunicorn(make_app, f"{host}:{port}", workers)
 
 
-def _run_gunicorn(app, bind: str, workers: int, threads: int = 1) -> None:
+def _run_gunicorn(make_app, bind: str, workers: int, threads: int = 1) -> None:
     from gunicorn.app.base import BaseApplication
 
     class HavenGunicorn(BaseApplication):
@@ -65,7 +68,7 @@ def _run_gunicorn(app, bind: str, workers: int, threads: int = 1) -> None:
             self.cfg.set("timeout", 120)
 
         def load(self):
-            return app
+            return make_app()
 
     HavenGunicorn().run()
 
