@@ -49,7 +49,7 @@ SAME_ALLOWED = frozenset({
     "Admin", "Signature", "Signatures", "Message", "Messages", "Type", "Format", "Stable",
     # Words French or Spanish write exactly as English does.
     "Correct.", "Incident %(n)d", "Pages", "Police", "Possible", "Sources", "URGENT", "Urgent",
-    "urgent",
+    "urgent", "error",
     "original…", "version %(v)s", "Error", "Error %(status)s", "No", "bytes",
 })
 
@@ -93,13 +93,15 @@ def load(path: Path, language: str | None = None) -> Catalog:
         return read_po(handle, locale=language)
 
 
-def template_ids() -> list[str]:
-    return [_key(m) for m in load(TEMPLATE) if m.id]
+def template_ids(template: Path = TEMPLATE) -> list[str]:
+    return [_key(m) for m in load(template) if m.id]
 
 
-def check_language(language: str, expected: list[str] | None = None) -> CatalogueReport:
+def check_language(language: str, expected: list[str] | None = None,
+                   path: Path | None = None) -> CatalogueReport:
+    """Every problem of one catalogue (``path``: another copy, for tests), by msgid."""
     report = CatalogueReport(language)
-    path = catalogue_path(language)
+    path = path or catalogue_path(language)
     if not path.is_file():
         report.absent = True
         return report

@@ -1,0 +1,127 @@
+"""axe on every page of the reviewer app (against the real vault API) and of the case base,
+in English and Arabic, with and without JavaScript."""
+
+from __future__ import annotations
+
+import importlib.util
+import secrets
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+LANGUAGES = ("en", "ar")
+
+_spec = importlib.util.spec_from_file_location(
+    "a11y_reviewer_support", Path(__file__).parents[2] / "functional/reviewer/conftest.py")
+rv_support = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = rv_support
+_spec.loader.exec_module(rv_support)
+
+
+def _sign_in(page, base: str, rv, username: str, *, unlock: bool = True) -> None:
+    from vault.api.testkit import PASSPHRASE, PASSWORD
+
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=totp]", rv.totp(username))
+    page.click("form button[type=submit]")
+    if not unlock:
+        return
+    page.goto(f"{base}/key/unlock")
+    page.fill("input[name=passphrase]", PASSPHRASE)
+    page.click("main form button[type=submit]")
+
+
+def _reviewer_paths(rv) -> list[str]:
+    """Every GET page, with a real report, case and follow-up behind the ones taking ids."""
+    report = rv.submit({"narrative": "Detained after speaking at the session in Geneva.",
+                        "incidents": [{"acts": ["detention"], "date": "2026-03"}]})
+    coord = rv.driver("coord")
+    case_path = coord.post("/cases/", {"title": "Detention 2026", "kind": "individual"},
+                           token_from="/cases/").headers["Location"]
+    rid = report.report_id
+    return ["/", "/inbox/", "/inbox/urgent", "/cases/", case_path, "/cycle/",
+            f"/reports/{rid}", f"/reports/{rid}/redact", f"/release/reports/{rid}",
+            "/release/outbox", f"/followup/{rid}", f"/transmissions/{rid}", "/key/unlock",
+            "/key/setup", "/no-such-page"]
+
+
+
+def test_every_reviewer_page_has_no_serious_accessibility_violation(
+        a11y_auditor, tmp_path, database_url, live_server):
+    from reviewer.app import create_app as create_reviewer_app
+    from vault.api.app import create_app as create_api_app
+    from vault.api.testkit import build_api_instance
+
+    directory = tmp_path / "instance"
+    directory.mkdir()
+    instance = build_api_instance(directory, database_url)
+    (instance.config.keys_dir / "session-secret.key").write_text(secrets.token_hex(32))
+    with live_server(create_api_app(instance.config)) as api_url:
+        app = create_reviewer_app(instance.config, vault_url=api_url)
+        rv = rv_support.Rv(instance, api_url, app)
+        paths = _reviewer_paths(rv)
+        with a11y_auditor(app) as auditor:
+            for lang in LANGUAGES:
+                auditor.visit(f"/login?lang={lang}", f"/login ({lang}, signed out)")
+            for page in (auditor.js, auditor.nojs):
+                _sign_in(page, auditor.base, rv, "coord")
+            for lang in LANGUAGES:
+                for path in paths:
+                    auditor.visit(f"{path}?lang={lang}", status=404 if "no-such" in path else 200)
+            for page in (auditor.js, auditor.nojs):
+                page.context.clear_cookies()
+                _sign_in(page, auditor.base, rv, "ada", unlock=False)  # an admin has no key
+            for lang in LANGUAGES:
+                auditor.visit(f"/admin/accounts?lang={lang}")
+                auditor.visit(f"/audit/?lang={lang}")
+            auditor.assert_clean()
+
+
+@pytest.fixture
+def a11y_casebase_app(tmp_path, database_url):
+    from nacl.signing import SigningKey
+
+    from casebase.app import create_app
+    from casebase.bootstrap import (
+        admin_signers,
+        bootstrap_admins,
+        default_admin_paths,
+        seed_public_cases,
+        trust_key,
+    )
+    from casebase.config import CasebaseConfig
+    from casebase.keyfiles import public_key_text
+
+    today = "2026-11-23"
+    config = CasebaseConfig(database_url=database_url, keys_dir=tmp_path / "keys",
+                            secret_key="c" * 64, publication_delay_days=0)
+    app = create_app(config, today=lambda: today)
+    release = SigningKey.generate()
+    with app.extensions["casebase"]["sessions"]() as session:
+        bootstrap_admins(session, tmp_path / "keys", today)
+        signers = admin_signers(session, default_admin_paths(tmp_path / "keys"))
+        trust_key(session, "haven-public-cases", public_key_text(release), signers, today)
+        seed_public_cases(session, release, today)
+        session.commit()
+    yield app
+    app.extensions["casebase"]["engine"].dispose()
+
+
+def test_every_casebase_page_has_no_serious_accessibility_violation(
+        a11y_auditor, a11y_casebase_app):
+    with a11y_auditor(a11y_casebase_app) as auditor:
+        auditor.js.goto(auditor.base + "/")
+        case_path = auditor.js.locator("li.case-item a").first.get_attribute("href")
+        assert case_path
+        case_path = case_path.split("?", 1)[0]
+        for lang in LANGUAGES:
+            for path in ("/", "/?q=passport&sort=newest", case_path, "/trends",
+                         "/partner/login", "/cases/no-such-record"):
+                separator = "&" if "?" in path else "?"
+                auditor.visit(f"{path}{separator}lang={lang}",
+                              status=404 if "no-such" in path else 200)
+        auditor.assert_clean()
