@@ -39,6 +39,8 @@ def test_report_review_reply_withdraw_release(browser, haven_site, tmp_path):
     attachment.write_bytes(FILE_MARKER + os.urandom(300_000) + FILE_MARKER)
 
     reporter = browser.new_context()
+    bodies: list[bytes] = []
+    reporter.on("request", lambda r: bodies.append(r.post_data_buffer or b""))
     receipt = _report(reporter.new_page(), site.intake_url, attachment)
     _assert_no_plaintext_at_rest(site)
 
@@ -53,6 +55,10 @@ def test_report_review_reply_withdraw_release(browser, haven_site, tmp_path):
     assert "verified reviewer (reviewer)" in replies
     assert inbox.locator("#inbox-status").inner_text() == "Status: verified"
     _withdraw_scope(inbox, "aggregate_statistics")
+    sent = b"".join(bodies)
+    assert len(sent) > 300_000  # the attachment went up, encrypted
+    for needle in (CANARY, FILE_NAME, "FILE-CANARY", receipt.split()[1], "aggregate_stat"):
+        assert needle.encode() not in sent, needle  # the browser sent ciphertext only
 
     vera.goto(f"{site.reviewer_url}/reports/{report_id}")
     alert = vera.locator(".withdrawal[role=alert]")
