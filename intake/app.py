@@ -11,6 +11,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -161,6 +162,22 @@ def _register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=(exc.name or "error").lower().replace(" ", "_")), status
         return render_template("error.html", message=_http_message(status), status=status), status
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(exc: OperationalError):
+        # The database is down or unreachable: nothing was acknowledged, so nothing is lost;
+        # say so plainly and ask the client to come back (never a bare 500).
+        log.error("intake database unavailable: %s", type(exc.orig).__name__)
+        message = _("The site cannot store reports right now. Nothing was kept. "
+                    "Please try again in a few minutes.")
+        if _wants_json():
+            response = jsonify(error="database_unavailable", message=message)
+        else:
+            response = app.make_response(
+                render_template("error.html", message=message, status=503))
+        response.status_code = 503
+        response.headers["Retry-After"] = "120"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

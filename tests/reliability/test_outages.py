@@ -203,9 +203,6 @@ def test_database_unavailable_loses_nothing_and_recovers(
 
 
 @pytest.mark.reliability
-@pytest.mark.xfail(strict=True, reason=(
-    "intake/app.py maps a database error to its generic 500 internal_error; a clear 503 "
-    "needs a handler for sqlalchemy's OperationalError there (intake owner)"))
 def test_database_unavailable_is_a_clear_503(
     rkit, intake_processes, postgres_database_url, tmp_path
 ):
