@@ -65,3 +65,55 @@ def client_network(address: str | None) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network(f"{ip}/{IPV6_PREFIX}", strict=False))
     return str(ip)
+
+
+class SharedRotatingAddressKey(RotatingAddressKey):
+    """The same hourly key for every intake process that shares one Redis.
+
+    Limits must hold per deployment, not per worker, so the processes agree on the hour's
+    key: the first one to need it stores a random key in Redis (``SET NX``) and every process
+    reads that one. The key exists only in Redis's memory (run without persistence) and in the
+    processes' memory, and expires shortly after its hour, so past hours' counters can no
+    longer be linked to an address, as with the per-process ratchet.
+    """
+
+    KEY_PREFIX = "haven:ratelimit-key:"
+
+    def __init__(
+        self,
+        redis_client,
+        namespace: str,
+        clock: Callable[[], float] = time.time,
+        rotation: int = ROTATION_SECONDS,
+    ) -> None:
+        super().__init__(clock, rotation)
+        self._redis = redis_client
+        self._namespace = namespace
+        self._cached_epoch: int | None = None
+
+    @classmethod
+    def from_url(cls, url: str, namespace: str) -> SharedRotatingAddressKey:
+        import redis
+
+        return cls(redis.Redis.from_url(url), namespace)
+
+    def _key_for_now(self) -> bytes:
+        with self._lock:
+            epoch = self._current_epoch()
+            if self._cached_epoch != epoch:
+                name = f"{self.KEY_PREFIX}{self._namespace}:{epoch}"
+                # Expire a little after the hour so requests at its very end still find it.
+                self._redis.set(name, secrets.token_bytes(32), nx=True,
+                                ex=self._rotation + 300)
+                shared = self._redis.get(name)
+                if not isinstance(shared, bytes) or len(shared) != 32:  # noqa: PLR2004
+                    raise RuntimeError("the shared rate-limit key in Redis is malformed")
+                self._key, self._cached_epoch = shared, epoch
+            return self._key
+
+
+def address_key_for(storage_url: str, namespace: str) -> RotatingAddressKey:
+    """Redis storage: one key for the whole deployment; memory storage: per process."""
+    if storage_url.startswith(("redis://", "rediss://")):
+        return SharedRotatingAddressKey.from_url(storage_url, namespace)
+    return RotatingAddressKey()

@@ -20,7 +20,7 @@ from intake.chain_heads import ChainHeads
 from intake.config import IntakeConfig
 from intake.errors import IntakeConfigError
 from intake.pow import ProofOfWork, SpentStore
-from intake.ratelimit import RotatingAddressKey
+from intake.ratelimit import RotatingAddressKey, address_key_for
 from intake.site import SiteBuild, build_site
 
 PEPPER_FILE = "lookup-pepper.key"
@@ -55,7 +55,7 @@ class IntakeServices:
 
 
 def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeServices:
-    rate_key = RotatingAddressKey()
+    rate_key = address_key_for(config.ratelimit_storage_url, config.instance_id[:8])
     limiter = Limiter(
         key_func=lambda: rate_key(request.remote_addr),
         storage_uri=config.ratelimit_storage_url,

@@ -67,3 +67,23 @@ def test_counters_and_markers_in_redis_carry_no_address(tmp_path, database_url, 
         value = client.get(key) if client.type(key) == b"string" else b""
         assert b"198.51.100.23" not in (value or b"")
     assert any(b"haven-pow-spent" in key for key in keys)
+
+
+def test_processes_sharing_redis_share_one_hourly_key_that_expires(redis_server):
+    from intake.ratelimit import SharedRotatingAddressKey, address_key_for
+
+    url, client = redis_server
+    now = [1_000_000.0]
+    first = SharedRotatingAddressKey.from_url(url, "inst")
+    second = SharedRotatingAddressKey.from_url(url, "inst")
+    first._clock = second._clock = lambda: now[0]
+
+    assert first("203.0.113.7") == second("203.0.113.7")  # one limit per deployment
+    assert first("203.0.113.7") != first("203.0.113.8")
+    before = first("203.0.113.7")
+    now[0] += 3600
+    assert first("203.0.113.7") == second("203.0.113.7") != before  # rotated together
+    for name in client.keys("haven:ratelimit-key:*"):
+        assert 0 < client.ttl(name) <= 3600 + 300  # gone shortly after its hour
+        assert b"203.0.113" not in name
+    assert type(address_key_for("memory://", "inst")).__name__ == "RotatingAddressKey"
