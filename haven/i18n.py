@@ -73,7 +73,13 @@ def select_language(languages: tuple[str, ...]) -> str:
     chosen = requested_language(request.args.get(LANG_PARAMETER), languages)
     if chosen:
         return chosen
-    return request.accept_languages.best_match(languages) or languages[0]
+    # In the browser's order of preference, by primary language: "es-MX, en;q=0.5" is
+    # Spanish (an exact-match-first rule would pick the reader's second choice).
+    for value, _quality in request.accept_languages:
+        preferred = requested_language(value, languages)
+        if preferred:
+            return preferred
+    return languages[0]
 
 
 def chosen_language(languages: tuple[str, ...]) -> str | None:

@@ -15,19 +15,25 @@ from intake.errors import IntakeConfigError
 
 MIB = 1024 * 1024
 
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Marks a default for the message catalogues; templates translate it when shown."""
+    return text
+
+
 # Helplines shown on the "danger now?" page when the deployment names none of its own.
 DEFAULT_HELPLINES: tuple[Mapping[str, str], ...] = (
     {
         "kind": "emergency",
         "name": "Front Line Defenders emergency line (24/7)",
         "contact": "+353 1 210 0489",
-        "note": "Protection and urgent support for human rights defenders at risk.",
+        "note": N_("Protection and urgent support for human rights defenders at risk."),
     },
     {
         "kind": "digital",
         "name": "Access Now Digital Security Helpline (24/7)",
         "contact": "help@accessnow.org",
-        "note": "Help if your phone, computer or accounts may be monitored or compromised.",
+        "note": N_("Help if your phone, computer or accounts may be monitored or compromised."),
     },
 )
 
@@ -51,7 +57,8 @@ class IntakeConfig:
     out_of_scope_url: str = (
         "https://www.ohchr.org/en/special-procedures/sr-human-rights-defenders"
     )
-    out_of_scope_name: str = "the UN Special Rapporteur on the situation of human rights defenders"
+    out_of_scope_name: str = N_(
+        "the UN Special Rapporteur on the situation of human rights defenders")
     onion_address: str = ""
     behind_tls: bool = False  # send HSTS only where TLS is actually terminated in front
     proxies: int = 0  # exact number of reverse proxies in front (ProxyFix), 0 = none
