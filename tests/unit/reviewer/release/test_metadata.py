@@ -57,9 +57,6 @@ def test_scrubbed_pdf_keeps_no_author_or_title():
     assert not {"PDF info Author", "PDF info Title"} & set(found)
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer/scrub/worker.py lets Pillow stamp the scrub "
-                   "time (CreationDate/ModDate) into the rasterised PDF; until it passes "
-                   "creationDate=None, modDate=None, rule 8 refuses every PDF (fail closed)")
 def test_scrubbed_pdf_carries_no_metadata_at_all():
     clean = scrub(pdf_with_info(), LIMITS)
     assert metadata_found(clean.data, clean.media_type) == []
