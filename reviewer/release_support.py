@@ -8,7 +8,7 @@ from typing import Any
 from haven.taxonomy import load_taxonomy
 from reviewer.redaction import latest_version, preview
 from reviewer.release.context import ReportContext, load_context
-from reviewer.release.draft import follow_up_line
+from reviewer.release.draft import citation_line, follow_up_line
 from reviewer.release.errors import ReleaseError
 from reviewer.release.metadata import metadata_found
 from reviewer.report_fields import incident_acts, narrative, triage_defaults
@@ -60,8 +60,9 @@ def default_form(ctx: ReportContext) -> dict[str, Any]:
         "mechanisms": [m for m in un_link.get("mechanisms") or [] if m in t.ids("mechanisms")],
         "engagement": un_link.get("engagement") or "actual", "anonymity_requested": True,
         "detained": _section(fields, "risk").get("detained") == "yes", "narrative": "",
-        "un_actors": "", "follow_up": "", "outcome": "ongoing", "suspect_set_estimate": "",
-        "suspect_set_reason": "", "approver": "", "attachments": [],
+        "un_actors": "", "follow_up": "", "sg_citations": "", "outcome": "ongoing",
+        "suspect_set_estimate": "", "suspect_set_reason": "", "approver": "",
+        "attachments": [],
     }
 
 
@@ -73,6 +74,8 @@ def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
         flat.update({k: record.get(k) for k in RECORD_FIELDS})
         flat["un_actors"] = "\n".join(record.get("un_actors") or [])
         flat["follow_up"] = "\n".join(follow_up_line(e) for e in record.get("follow_up") or [])
+        flat["sg_citations"] = "\n".join(citation_line(c) for c in
+                                          record.get("sg_citations") or [])
         flat["approver"] = values.get("approver_key_id", "")
     for name in ("acts", "perpetrators", "mechanisms", "attachments"):
         value = flat.get(name)

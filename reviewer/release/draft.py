@@ -104,7 +104,7 @@ def _record(fields: _Fields, verification: str | None, this_year: int,
         "un_actors": _lines(form.get("un_actors"), MAX_ACTORS),
         "follow_up": parse_follow_up(form.get("follow_up")),
         "outcome": one("outcome", "case_outcomes"),
-        "sg_citations": [],
+        "sg_citations": parse_citations(form.get("sg_citations")),
     }
 
 
@@ -122,6 +122,8 @@ def draft_from_content(data: Any, this_year: int) -> DraftInput:
             "year": str(record.get("year", "")),
             "un_actors": "\n".join(record.get("un_actors") or []),
             "follow_up": "\n".join(follow_up_line(e) for e in record.get("follow_up") or []),
+            "sg_citations": "\n".join(citation_line(c) for c in
+                                       record.get("sg_citations") or []),
             "suspect_set_estimate": str(data["suspect_set_estimate"]),
             "suspect_set_reason": data["suspect_set_reason"],
             "approver": data["approver_key_id"], "attachments": data.get("attachments", [])})
@@ -131,6 +133,42 @@ def draft_from_content(data: Any, this_year: int) -> DraftInput:
         if isinstance(exc, DraftInvalid):
             raise
         raise DraftInvalid(f"the stored draft is malformed ({type(exc).__name__})") from None
+
+
+_SYMBOL = re.compile(r"[A-Z][A-Za-z0-9./-]{2,40}")
+_PARAGRAPH = re.compile(r"[0-9A-Za-z.()-]{1,20}")
+
+
+def parse_citations(value: Any) -> list[dict[str, Any]]:
+    """One Secretary-General report citation per line: ``SYMBOL YEAR ANNEX [PARAGRAPH]``,
+    e.g. ``A/HRC/54/61 2023 annex_2 34``; ANNEX is a ``sg_report_annexes`` id."""
+    annexes = load_taxonomy().ids("sg_report_annexes")
+    citations = []
+    for number, line in enumerate(str(value or "").splitlines(), start=1):
+        words = line.split()
+        if not words:
+            continue
+        where = f"sg_citations line {number}"
+        if len(words) not in (3, 4) or not _SYMBOL.fullmatch(words[0]):
+            raise DraftInvalid(f"{where}: SYMBOL YEAR ANNEX [PARAGRAPH], e.g. "
+                               "A/HRC/54/61 2023 annex_2 34")
+        if not words[1].isdigit() or not 1990 <= int(words[1]) <= 2100:  # noqa: PLR2004
+            raise DraftInvalid(f"{where}: the year of the report")
+        if words[2] not in annexes:
+            raise DraftInvalid(f"{where}: the annex is one of {', '.join(annexes)}")
+        citation: dict[str, Any] = {"symbol": words[0], "year": int(words[1]),
+                                    "annex": words[2]}
+        if len(words) == 4:  # noqa: PLR2004
+            if not _PARAGRAPH.fullmatch(words[3]):
+                raise DraftInvalid(f"{where}: a paragraph number such as 34 or 12(b)")
+            citation["paragraph"] = words[3]
+        citations.append(citation)
+    return citations
+
+
+def citation_line(citation: Mapping[str, Any]) -> str:
+    return " ".join(str(citation[k]) for k in ("symbol", "year", "annex", "paragraph")
+                    if citation.get(k) is not None)
 
 
 def follow_up_line(event: Mapping[str, Any]) -> str:

@@ -37,6 +37,7 @@ def draft_form(approver: str, **changes):  # type: ignore[no-untyped-def]
         "suspect_set_reason": "Dozens of defenders from the country attended that session.",
         "approver": approver,
         "follow_up": "2024-02 raised_by_un_official : raised at the next Council session",
+        "sg_citations": "A/HRC/57/60 2024 annex_1 21",
     }
     form.update(changes)
     return form
@@ -111,6 +112,8 @@ def test_consented_report_released_then_withdrawn(release_world, caplog):
     assert body["narrative"].startswith("A woman human rights defender")
     assert [(e["date"], e["event"]) for e in body["follow_up"]] == [
         ("2024", "raised_by_un_official")]  # coarsened to the year (S18)
+    assert body["sg_citations"] == [{"symbol": "A/HRC/57/60", "year": 2024,
+                                     "annex": "annex_1", "paragraph": "21"}]
     assert "Zahra" not in case.text
     assert "Haddad" not in case.text
     assert "Muharraq" not in case.text

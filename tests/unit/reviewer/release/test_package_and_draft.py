@@ -140,3 +140,34 @@ def test_follow_up_lines_become_events():
 def test_bad_follow_up_lines_are_named(line):
     with pytest.raises(DraftInvalid, match="follow_up line 1"):
         parse_draft({**FORM, "follow_up": line}, verification="likely", this_year=2026)
+
+
+def test_citation_lines_become_sg_citations():
+    text = "A/HRC/54/61 2023 annex_2 34\nA/HRC/51/47 2022 annex_1\n"
+    draft = parse_draft({**FORM, "sg_citations": text}, verification="likely", this_year=2026)
+    assert draft.record["sg_citations"] == [
+        {"symbol": "A/HRC/54/61", "year": 2023, "annex": "annex_2", "paragraph": "34"},
+        {"symbol": "A/HRC/51/47", "year": 2022, "annex": "annex_1"}]
+
+
+@pytest.mark.parametrize("line", [
+    "a/hrc/54/61 2023 annex_2", "A/HRC/54/61 twenty annex_2", "A/HRC/54/61 2023 annex_9",
+    "A/HRC/54/61 2023", "A/HRC/54/61 2023 annex_2 34 extra", "A/HRC/54/61 2023 annex_2 #"])
+def test_bad_citation_lines_are_named(line):
+    with pytest.raises(DraftInvalid, match="sg_citations line 1"):
+        parse_draft({**FORM, "sg_citations": line}, verification="likely", this_year=2026)
+
+
+def test_a_stored_draft_round_trips_through_the_form_checks():
+    from reviewer.release.draft import draft_from_content
+
+    form = {**FORM, "sg_citations": "A/HRC/54/61 2023 annex_2 34",
+            "follow_up": "2024-03 government_response denies : denied"}
+    draft = parse_draft(form, verification="likely", this_year=2026)
+    stored = {"tier": draft.tier, "record": draft.record,
+              "suspect_set_estimate": draft.suspect_set_estimate,
+              "suspect_set_reason": draft.suspect_set_reason,
+              "approver_key_id": draft.approver_key_id, "attachments": []}
+    assert draft_from_content(stored, 2026) == draft
+    with pytest.raises(DraftInvalid, match="malformed"):
+        draft_from_content({"tier": "public"}, 2026)
