@@ -50,6 +50,7 @@ class ReportView:
     bundle: VerifiedBundle
     key_id: str
     grant: dict[str, Any] | None
+    event_grants: dict[str, dict[str, Any]] = field(default_factory=dict)  # by header hash
     events: list[OpenedEvent] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     consent: ConsentState = field(default_factory=ConsentState)
@@ -87,7 +88,12 @@ def _open_envelope(detail: ReportDetail, stanza: Stanza, keys: ReviewerKeys,
                              stored_blob_ids=[b.blob_id for b in detail.blobs])
     except VaultError as exc:
         raise ReportUnreadable(exc.code, str(exc)) from None
-    return ReportView(detail, report, bundle, stanza.key_id, grant)
+    event_grants = {}
+    for signed in stanza.event_grants:
+        header_hash = signed.get("grant", {}).get("header_hash")
+        if isinstance(header_hash, str):
+            event_grants[header_hash] = dict(signed)
+    return ReportView(detail, report, bundle, stanza.key_id, grant, event_grants)
 
 
 def _check_blob_index(view: ReportView) -> None:
@@ -105,16 +111,40 @@ def _open_events(view: ReportView, keys: ReviewerKeys, bundles: BundleCache) -> 
     if not stored:
         return
     sk = bytes(keys.private_key(view.key_id))
-    current = bundles.current().bundle
-    table = {current.sha256: current, view.bundle.sha256: view.bundle}
+    not_granted = [e for e in stored if not _reachable(e.sealed, view)]
+    if not_granted:
+        # Sealed to the triage set after this key's assignment: a coordinator re-grants
+        # them by opening the report (reviewer/README.md, "Assignees and reporter events").
+        view.warnings.append(Warning("event_not_granted", _l(
+            "%(n)s reporter message(s) arrived after your assignment and are not yet granted "
+            "to your key: a coordinator grants them by opening this report.",
+            n=len(not_granted))))
+        view.events = _events_one_by_one(
+            [e.sealed for e in stored if e not in not_granted], view, sk, bundles)
+        return
     try:
+        table = {view.bundle.sha256: view.bundle}
+        for event in stored:
+            sha = parse_envelope(event.sealed).bundle_sha256
+            table.setdefault(sha, bundles.for_envelope(sha))
         view.events = open_reporter_events(
             [e.sealed for e in stored], view.key_id, sk, table,
-            view.report.reporter_signing_pk, report_id=view.report.report_id)
+            view.report.reporter_signing_pk, report_id=view.report.report_id,
+            grants=view.event_grants)
         return
     except VaultError as exc:
         view.warnings.append(Warning(exc.code, f"reporter events: {exc}"))
     view.events = _events_one_by_one([e.sealed for e in stored], view, sk, bundles)
+
+
+def _reachable(envelope: bytes, view: ReportView) -> bool:
+    """This key has a stanza in the event's header or a grant naming it."""
+    try:
+        info = parse_envelope(envelope)
+    except VaultError:
+        return True  # malformed: let the opening name the failure
+    return (view.key_id in {s.key_id.hex() for s in info.stanzas}
+            or info.header_hash.hex() in view.event_grants)
 
 
 def _events_one_by_one(envelopes: list[bytes], view: ReportView, sk: bytes,
@@ -128,7 +158,9 @@ def _events_one_by_one(envelopes: list[bytes], view: ReportView, sk: bytes,
         try:
             info = parse_envelope(envelope)
             bundle = bundles.for_envelope(info.bundle_sha256)
-            key = unwrap_report_key(info, view.key_id, sk, bundle)
+            grant = view.event_grants.get(info.header_hash.hex())
+            key = unwrap_report_key(info, view.key_id, sk, bundle, grant=grant,
+                                    grant_bundle=bundles.current().bundle if grant else None)
             event = parse_signed_event(decrypt_body(key, info.nonce, info.body, info.header),
                                        reporter_vk)
             if event.report_id != view.report.report_id:

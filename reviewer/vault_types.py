@@ -143,12 +143,18 @@ class Grant:
     reason: str
     day: str | None
     record: Mapping[str, Any] | None  # the signed grant (vault/SPEC.md §5); None for triage
+    envelope: str = "report"  # "report" | "event": which envelope the grant names
+    header_hash: str | None = None  # hex; None for the header's own triage stanzas
 
     @classmethod
     def from_json(cls, data: Any) -> Grant:
+        envelope = _optional(data, "envelope", str) or "report"
+        if envelope not in ("report", "event"):
+            raise BadResponse(f"unknown grant envelope {envelope!r}")
         return cls(_field(data, "report_id", str), _field(data, "key_id", str),
                    _optional(data, "account_id", str), _field(data, "reason", str),
-                   _optional(data, "day", str), _optional(data, "record", dict))
+                   _optional(data, "day", str), _optional(data, "record", dict),
+                   envelope, _optional(data, "header_hash", str))
 
 
 @dataclass(frozen=True)
@@ -181,17 +187,20 @@ class Blob:
 class ReportDetail:
     summary: ReportSummary
     envelope: bytes
-    grants: tuple[Grant, ...]
+    grants: tuple[Grant, ...]  # stanzas of the report envelope (triage or assignment)
     events: tuple[Event, ...]
     blobs: tuple[Blob, ...]
+    event_grants: tuple[Grant, ...] = ()  # grants naming reporter event envelopes
 
     @classmethod
     def from_json(cls, data: Any) -> ReportDetail:
+        grants = [Grant.from_json(g) for g in _field(data, "grants", list)]
         return cls(
             ReportSummary.from_json(_field(data, "report", dict)), _b64(data, "envelope_b64"),
-            tuple(Grant.from_json(g) for g in _field(data, "grants", list)),
+            tuple(g for g in grants if g.envelope == "report"),
             tuple(Event.from_json(e) for e in _field(data, "events", list)),
             tuple(Blob.from_json(b) for b in _field(data, "blobs", list)),
+            tuple(g for g in grants if g.envelope == "event"),
         )
 
 
@@ -201,11 +210,16 @@ class Stanza:
     key_id: str
     stanza: bytes
     grant: Mapping[str, Any] | None
+    event_grants: tuple[Mapping[str, Any], ...] = ()  # my grants for reporter events
 
     @classmethod
     def from_json(cls, data: Any) -> Stanza:
+        event_grants = _optional(data, "event_grants", list) or []
+        if not all(isinstance(g, dict) for g in event_grants):
+            raise BadResponse("event_grants must be a list of signed grants")
         return cls(_field(data, "report_id", str), _field(data, "key_id", str),
-                   _b64(data, "stanza_b64"), _optional(data, "grant", dict))
+                   _b64(data, "stanza_b64"), _optional(data, "grant", dict),
+                   tuple(event_grants))
 
 
 @dataclass(frozen=True)

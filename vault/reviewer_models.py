@@ -113,6 +113,27 @@ class Assignment(Base):
     grant_document: Mapped[str] = mapped_column(sa.Text)
 
 
+class EventGrant(Base):
+    """A signed grant record naming one reporter event envelope (vault/SPEC.md §5): an
+    assignee outside the triage set needs one per event, made by a reviewer who can open it.
+    Deleted with the report's assignment (revocation), the account (offboarding) or the
+    report. Created by the Alembic revision ``0004_event_grants``."""
+
+    __tablename__ = "event_grants"
+
+    report_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    key_id: Mapped[str] = mapped_column(sa.String(KEY_ID_MAX_LENGTH), primary_key=True)
+    header_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # hex
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    assigned_by: Mapped[str] = mapped_column(sa.String(UUID_LENGTH))
+    day: Mapped[dt.date] = mapped_column(sa.Date)
+    grant_document: Mapped[str] = mapped_column(sa.Text)
+
+
 class ReviewerRecord(Base):
     """A sealed, signed reviewer record (label, note, verification, case, draft...)."""
 

@@ -26,6 +26,7 @@ from vault.reviewer_models import (
     Account,
     ApiToken,
     Assignment,
+    EventGrant,
     RecoveryCode,
     ReviewerKey,
 )
@@ -380,6 +381,7 @@ def offboard(session: Session, account_id: str, *, day: dt.date | None = None
     revoke_all_tokens(session, account_id)
     session.execute(sa.delete(RecoveryCode).where(RecoveryCode.account_id == account_id))
     session.execute(sa.delete(Assignment).where(Assignment.account_id == account_id))
+    session.execute(sa.delete(EventGrant).where(EventGrant.account_id == account_id))
     retired: list[str] = []
     was_published = False
     deleted = 0

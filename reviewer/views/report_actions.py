@@ -103,10 +103,12 @@ def assign(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     if _step_up(form):
         key_id = form.account_id.data.partition(":")[2]
         view = load_view(report_id)
-        grant_to(api(), view, keys(), reviewer_state().bundles.current(refresh=True).bundle,
-                 key_id)
+        bundles = reviewer_state().bundles
+        grant_to(api(), view, keys(), bundles.current(refresh=True).bundle, key_id,
+                 bundles=bundles)
         api().audit_event("reseal", str(report_id))
-        flash(_("Assigned: the report key was re-sealed to the assignee's key."), "status")
+        flash(_("Assigned: the report key and the reporter's messages were re-sealed to the "
+                "assignee's key."), "status")
     return _back(report_id)
 
 
@@ -115,8 +117,10 @@ def reseal(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     form = f.PassphraseForm()
     if _step_up(form):
         view = load_view(report_id)
+        bundles = reviewer_state().bundles
         grants = reseal_to_current_triage(api(), view, keys(),
-                                          reviewer_state().bundles.current(refresh=True).bundle)
+                                          bundles.current(refresh=True).bundle,
+                                          bundles=bundles)
         api().audit_event("reseal", str(report_id))
         flash(_("Re-sealed to %(n)s key(s) of the current triage set.", n=len(grants)),
               "status")

@@ -9,13 +9,17 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from reviewer import authz
 from reviewer import forms as f
-from reviewer.opening import ReportUnreadable, open_for_review
+from reviewer.access import regrant_events
+from reviewer.opening import ReportUnreadable, Warning, open_for_review
 from reviewer.report_fields import narrative, risk_flags, triage_defaults
 from reviewer.service import read_records, reviewer_names, write_record
 from reviewer.state import reviewer_state
-from reviewer.web import api, keys
+from reviewer.vault_client import VaultApiError
+from reviewer.web import api, current_roles, keys
 from reviewer.workspace import report_state, urgent_appeal
+from vault.errors import VaultError
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 RID = "<uuid:report_id>"
@@ -24,6 +28,20 @@ RID = "<uuid:report_id>"
 def load_view(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
     state = reviewer_state()
     return open_for_review(api(), str(report_id), keys(), state.bundles)
+
+
+def _regrant_new_events(view) -> None:  # type: ignore[no-untyped-def]
+    """A coordinator opening the report grants assignees the reporter events that arrived
+    after their assignment (vault/SPEC.md §5); each grant is audited by the API."""
+    if not authz.can(current_roles(), "assign"):
+        return
+    try:
+        made = regrant_events(api(), view, keys(), reviewer_state().bundles)
+    except (VaultApiError, VaultError) as exc:
+        view.warnings.append(Warning("event_regrant_failed", str(exc)))
+        return
+    if made:
+        flash(_("%(n)s new reporter message(s) granted to the assignees.", n=made), "status")
 
 
 @blueprint.route(f"/{RID}")
@@ -39,6 +57,7 @@ def render_report(report_id: uuid.UUID, failed: tuple[str, object] | None = None
     except ReportUnreadable as exc:
         return render_template("report_unreadable.html", report_id=report_id,
                                reason=exc.reason, message=str(exc)), 422
+    _regrant_new_events(view)
     names = reviewer_names()
     records = read_records(report_id=str(report_id), names=names)
     state = report_state(records)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from vault.errors import NoAccess, QuotaExceeded
 from vault.models import AuditEntry, Blob, Event, Report, Stanza
-from vault.reviewer_models import Alert, Assignment, DecryptOpen, ReviewerKey
+from vault.reviewer_models import Alert, Assignment, DecryptOpen, EventGrant, ReviewerKey
 from vault.reviewer_store import AccountView
 from vault.store import check_report_id
 
@@ -167,12 +167,31 @@ def grants_of(session: Session, report_id: str) -> list[dict]:
             "reason": "assignment" if assignment else "triage",
             "day": assignment.day.isoformat() if assignment else None,
             "record": assignment_record(assignment) if assignment else None,
+            "envelope": "report",
+            "header_hash": (json.loads(assignment.grant_document)["grant"]["header_hash"]
+                            if assignment else None),
         })
     return out
 
 
 def assignment_record(assignment: Assignment) -> dict:
     return json.loads(assignment.grant_document)
+
+
+def event_grants_of(session: Session, report_id: str, key_id: str | None = None
+                    ) -> list[EventGrant]:
+    """The grants naming the report's reporter event envelopes (one key's, or all)."""
+    query = sa.select(EventGrant).where(EventGrant.report_id == report_id)
+    if key_id is not None:
+        query = query.where(EventGrant.key_id == key_id)
+    return list(session.scalars(query.order_by(EventGrant.key_id, EventGrant.header_hash)))
+
+
+def event_grant_json(row: EventGrant) -> dict:
+    return {"report_id": row.report_id, "key_id": row.key_id, "account_id": row.account_id,
+            "reason": "assignment", "day": row.day.isoformat(),
+            "record": json.loads(row.grant_document), "envelope": "event",
+            "header_hash": row.header_hash}
 
 
 def record_open(session: Session, account: AccountView, report_id: str, today: dt.date,

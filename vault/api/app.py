@@ -31,7 +31,7 @@ from vault.errors import AuditError
 
 log = logging.getLogger("vault.api")
 
-REQUIRED_REVISION = "0002_reviewer_accounts"
+REQUIRED_REVISION = "0004_event_grants"  # event_grants: grants per reporter event envelope
 # Sealed records, reviewer events and whole bundles may exceed the small default body limit.
 LARGE_BODY_ACTIONS = frozenset({"records.write", "reports.events.write", "bundle.publish"})
 SECURITY_HEADERS = {

@@ -84,7 +84,9 @@ SCHEMAS: dict[str, Any] = {
     "Grant": _obj({
         "report_id": UUID, "key_id": KEY_ID, "account_id": NULLABLE_UUID,
         "reason": {"enum": ["triage", "assignment"]}, "day": {"type": ["string", "null"]},
-        "record": {"oneOf": [_ref("SignedGrant"), {"type": "null"}]}}),
+        "record": {"oneOf": [_ref("SignedGrant"), {"type": "null"}]},
+        "envelope": {"enum": ["report", "event"]},
+        "header_hash": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"}}),
     "Event": _obj({
         "report_id": UUID, "direction": {"enum": ["from_reporter", "to_reporter"]},
         "author": {"enum": ["reporter", "reviewer"]}, "seq": {"type": "integer"},
@@ -255,7 +257,8 @@ def _report_paths() -> dict[str, Any]:
         base + "/{report_id}/stanza": {"get": _op(
             "reports.stanza", "My stanza (audited decrypt)", params=REPORT, response=_obj({
                 "report_id": UUID, "key_id": KEY_ID, "stanza_b64": B64,
-                "grant": {"oneOf": [_ref("SignedGrant"), {"type": "null"}]}}))},
+                "grant": {"oneOf": [_ref("SignedGrant"), {"type": "null"}]},
+                "event_grants": _list(_ref("SignedGrant"))}))},
         base + "/{report_id}/events": {
             "get": _op("reports.events.read", "Events of both chains", params=[
                 *REPORT, _query("direction", {"enum": ["from_reporter", "to_reporter"]}),
@@ -271,7 +274,8 @@ def _report_paths() -> dict[str, Any]:
             params=[*REPORT, _path("blob_id", {"type": "string"})],
             raw="application/octet-stream")},
         base + "/{report_id}/grants": {"post": _op(
-            "grants.assign", "Assign: store a signed grant", status="201", params=REPORT,
+            "grants.assign", "Assign: store a signed grant (report or reporter event envelope)",
+            status="201", params=REPORT,
             body=_ref("SignedGrant"), response=_ref("Grant"))},
         base + "/{report_id}/grants/{key_id}": {"delete": _op(
             "grants.revoke", "Revoke: delete the stanza", status="204",

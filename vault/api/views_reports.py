@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from vault import store
@@ -11,6 +13,7 @@ from vault.api.serialise import action
 from vault.api.validation import b64_field, cursor_arg, int_arg, json_body, limit_arg, page_cursor
 from vault.canonical import b64encode
 from vault.models import Blob
+from vault.reviewer_models import EventGrant
 from vault.store import EventRecord
 
 blueprint = Blueprint("reports", __name__, url_prefix="/api/v1/reports")
@@ -61,7 +64,8 @@ def read_report(report_id: str):
     return jsonify(
         report=access.summaries(session, [report_id])[report_id],
         envelope_b64=b64encode(report.envelope),
-        grants=access.grants_of(session, report_id),
+        grants=access.grants_of(session, report_id)
+        + [access.event_grant_json(row) for row in access.event_grants_of(session, report_id)],
         events=[_event_json(e) for e in store.list_events(session, report_id)],
         blobs=[{"blob_id": b.blob_id, "ct_len": b.ct_len} for b in blobs],
     )
@@ -72,9 +76,13 @@ def read_report(report_id: str):
 def stanza(report_id: str):
     found = _open(report_id)
     auditing.record(context.db(), "key_request", report_id=report_id)
+    session = context.db()
     grant = access.assignment_record(found.assignment) if found.assignment else None
+    event_grants = [json.loads(row.grant_document)
+                    for row in access.event_grants_of(session, report_id, found.key_id)]
     return jsonify(report_id=report_id, key_id=found.key_id,
-                   stanza_b64=b64encode(found.sealed_key), grant=grant)
+                   stanza_b64=b64encode(found.sealed_key), grant=grant,
+                   event_grants=event_grants)
 
 
 @blueprint.get("/<report_id>/events")
@@ -135,10 +143,16 @@ def assign(report_id: str):
     document = raw_json_object()
     session, caller = context.db(), context.caller().account
     access.access_for(session, caller, report_id)
-    row = grants.assign(session, caller, report_id, document, context.today())
-    auditing.record(session, "assign", report_id=report_id, detail={"key_id": row.key_id})
+    stored = grants.assign(session, caller, report_id, document, context.today())
+    auditing.record(session, "assign", report_id=report_id,
+                    detail={"key_id": stored.key_id, "envelope": stored.envelope})
+    if stored.envelope == "event":
+        row = session.get(EventGrant, (report_id, stored.key_id, stored.header_hash))
+        if row is None:  # stored just above in this transaction
+            raise ApiError("unavailable", "the grant was not stored")
+        return jsonify(access.event_grant_json(row)), 201
     return jsonify(next(g for g in access.grants_of(session, report_id)
-                        if g["key_id"] == row.key_id)), 201
+                        if g["key_id"] == stored.key_id)), 201
 
 
 @blueprint.delete("/<report_id>/grants/<key_id>")
@@ -149,3 +163,4 @@ def revoke(report_id: str, key_id: str):
     grants.revoke(session, report_id, key_id)
     auditing.record(session, "revoke", report_id=report_id, detail={"key_id": key_id})
     return "", 204
+
