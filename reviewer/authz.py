@@ -74,6 +74,7 @@ ENDPOINTS: Mapping[str, str] = MappingProxyType(
         "keys.unlock": "unlock_key",
         "keys.lock": "lock_key",
         "keys.setup": "unlock_key",
+        "keys.epoch": "reseal",
         "inbox.index": "read_inbox",
         "inbox.urgent": "read_inbox",
         "reports.show": "read_report",

@@ -235,6 +235,13 @@ class VaultClient:
         return t.Grant.from_json(self._request("POST", f"/reports/{report_id}/grants",
                                                json=signed_grant))
 
+    def reseal(self, report_id: str, envelope: bytes, events: list[dict[str, Any]]
+               ) -> dict[str, Any]:
+        """Key epoch: replace the report's (and its reporter events') envelopes with ones
+        re-sealed to the current bundle; ``events`` = [{"seq", "sealed_b64"}]."""
+        return self._request("POST", f"/reports/{report_id}/reseal", json={
+            "envelope_b64": b64encode(envelope), "events": events})
+
     def revoke(self, report_id: str, key_id: str) -> None:
         self._request("DELETE", f"/reports/{report_id}/grants/{key_id}")
 

@@ -59,6 +59,35 @@ def lock():  # type: ignore[no-untyped-def]
     return redirect(url_for("home.index"))
 
 
+@blueprint.route("/epoch", methods=["GET", "POST"])
+def epoch():  # type: ignore[no-untyped-def]
+    """S6: re-seal every live report this coordinator can open to the current bundle
+    (passphrase again; each re-seal is audited ``reseal`` by the API)."""
+    from reviewer.epoch import NotInTriage, reseal_live_reports, stale_reports
+    from reviewer.unlock import confirm_passphrase
+    from reviewer.web import keys
+
+    state = reviewer_state()
+    current = state.bundles.current(refresh=True).bundle
+    form = PassphraseForm()
+    if not form.validate_on_submit():
+        return render_template("epoch.html", form=form, serial=current.serial,
+                               stale=len(stale_reports(api(), current)), result=None,
+                               error=None)
+    try:
+        confirm_passphrase(api(), keys(), form.passphrase.data)
+        result = reseal_live_reports(api(), keys(), state.bundles)
+    except (WrongPassphrase, NotInTriage) as exc:
+        error = _("Wrong passphrase: nothing was changed.") if isinstance(
+            exc, WrongPassphrase) else str(exc)
+        return render_template("epoch.html", form=form, serial=current.serial,
+                               stale=len(stale_reports(api(), current)), result=None,
+                               error=error), 400
+    return render_template("epoch.html", form=PassphraseForm(formdata=None),
+                           serial=result.serial, stale=len(stale_reports(api(), current)),
+                           result=result, error=None)
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only local paths: never an open redirect."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):

@@ -32,8 +32,10 @@ from vault.errors import AuditError
 log = logging.getLogger("vault.api")
 
 REQUIRED_REVISION = "0004_event_grants"  # event_grants: grants per reporter event envelope
-# Sealed records, reviewer events and whole bundles may exceed the small default body limit.
-LARGE_BODY_ACTIONS = frozenset({"records.write", "reports.events.write", "bundle.publish"})
+# Sealed records, reviewer events, whole bundles and re-sealed envelopes may exceed the small
+# default body limit.
+LARGE_BODY_ACTIONS = frozenset({"records.write", "reports.events.write", "bundle.publish",
+                                "reports.reseal"})
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",

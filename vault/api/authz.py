@@ -57,6 +57,7 @@ MATRIX = MappingProxyType({
     # coordinators
     "grants.assign": _COORDINATORS,
     "grants.revoke": _COORDINATORS,
+    "reports.reseal": _COORDINATORS,
     # coordinators and admins
     "triage.read": _MANAGERS,
     "triage.write": _MANAGERS,

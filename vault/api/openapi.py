@@ -277,6 +277,15 @@ def _report_paths() -> dict[str, Any]:
             "grants.assign", "Assign: store a signed grant (report or reporter event envelope)",
             status="201", params=REPORT,
             body=_ref("SignedGrant"), response=_ref("Grant"))},
+        base + "/{report_id}/reseal": {"post": _op(
+            "reports.reseal", "Key epoch: replace the envelopes with ones re-sealed to the "
+            "current bundle", params=REPORT, body=_obj({
+                "envelope_b64": B64_SOME, "events": {**_list(_obj(
+                    {"seq": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                     "sealed_b64": B64_SOME})), "maxItems": 10000}}),
+            response=_obj({"report_id": UUID, "bundle_serial": {"type": "integer"},
+                           "stanzas": {"type": "integer"}, "events": {"type": "integer"},
+                           "grants_dropped": {"type": "integer"}}))},
         base + "/{report_id}/grants/{key_id}": {"delete": _op(
             "grants.revoke", "Revoke: delete the stanza", status="204",
             params=[*REPORT, _path("key_id", KEY_ID)])},

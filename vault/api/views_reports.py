@@ -164,3 +164,28 @@ def revoke(report_id: str, key_id: str):
     auditing.record(session, "revoke", report_id=report_id, detail={"key_id": key_id})
     return "", 204
 
+
+@blueprint.post("/<report_id>/reseal")
+@action("reports.reseal")
+def reseal_report(report_id: str):
+    """S6 key epoch: store the report (and its reporter events) re-sealed to the current
+    bundle by the coordinator's reviewer app; old stanzas and grants go (vault/api/reseal.py)."""
+    from vault.api import reseal
+
+    body = json_body({"envelope_b64": str, "events": list})
+    envelope = b64_field(body, "envelope_b64")
+    events: dict[int, bytes] = {}
+    for item in body["events"]:
+        if not isinstance(item, dict) or set(item) != {"seq", "sealed_b64"}:
+            raise ApiError("bad_request", "each event is {\"seq\", \"sealed_b64\"}")
+        seq = item["seq"]
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq in events:
+            raise ApiError("bad_request", "each event names a distinct whole-number seq")
+        events[seq] = b64_field(item, "sealed_b64", max_length=MAX_EVENT_BYTES)
+    session, caller = context.db(), context.caller().account
+    access.access_for(session, caller, report_id)
+    done = reseal.reseal(session, report_id, envelope, events)
+    auditing.record(session, "reseal", report_id=report_id,
+                    detail={"bundle_serial": done.serial, "events": done.events})
+    return jsonify(report_id=report_id, bundle_serial=done.serial, stanzas=done.stanzas,
+                   events=done.events, grants_dropped=done.grants_dropped)
