@@ -156,6 +156,21 @@ def _paths() -> dict[str, Any]:
                 "responses": {"201": _json({"type": "object", "required": [
                     "record_id", "date", "event", "source"]}, "Added"),
                     **_error_responses(400, 401, 403, 404, 413, 422)}}},
+            "/api/v1/anonymity": {"post": {
+                "operationId": "anonymityCounts",
+                "summary": "k-anonymity and act-category counts for the release gate",
+                "security": [{"partnerToken": []}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"type": "object",
+                               "required": ["qi", "recode", "act_categories"],
+                               "properties": {"qi": {"type": "object"},
+                                              "recode": {"type": "object"},
+                                              "act_categories": {"type": "object"},
+                                              "exclude_record_id": {
+                                                  "type": ["string", "null"]}}}}}},
+                "responses": {"200": _json({"type": "object",
+                                            "required": ["snapshot", "classes"]}),
+                              **_error_responses(400, 401, 403, 413)}}},
             "/api/v1/ingest": {"post": {
                 "operationId": "ingestPackage",
                 "summary": "Ingest a signed release package or tombstone",
