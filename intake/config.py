@@ -61,6 +61,9 @@ class IntakeConfig:
         "the UN Special Rapporteur on the situation of human rights defenders")
     onion_address: str = ""
     behind_tls: bool = False  # send HSTS only where TLS is actually terminated in front
+    # For people whose screen or browser history may be seen: every page title becomes a
+    # neutral word and the tab icon a plain page, nothing naming Haven or reprisals.
+    neutral_appearance: bool = False
     proxies: int = 0  # exact number of reverse proxies in front (ProxyFix), 0 = none
     # Size limits (bytes).
     max_envelope_bytes: int = 4 * MIB
@@ -122,7 +125,8 @@ def intake_config_from_section(  # noqa: PLR0912 - one check per setting, flat o
     section: Mapping[str, Any],
 ) -> IntakeConfig:
     """Validate the raw ``[intake]`` table; unknown keys are errors (typos fail loudly)."""
-    known = {*_INT_FIELDS, *_STR_FIELDS, "helplines", "behind_tls", "nojs_delay_seconds",
+    known = {*_INT_FIELDS, *_STR_FIELDS, "helplines", "behind_tls", "neutral_appearance",
+             "nojs_delay_seconds",
              "languages"}
     unknown = sorted(set(section) - known)
     if unknown:
@@ -143,6 +147,10 @@ def intake_config_from_section(  # noqa: PLR0912 - one check per setting, flat o
         if not isinstance(section["behind_tls"], bool):
             raise IntakeConfigError("[intake] behind_tls must be true or false")
         values["behind_tls"] = section["behind_tls"]
+    if "neutral_appearance" in section:
+        if not isinstance(section["neutral_appearance"], bool):
+            raise IntakeConfigError("[intake] neutral_appearance must be true or false")
+        values["neutral_appearance"] = section["neutral_appearance"]
     if "nojs_delay_seconds" in section:
         delay = section["nojs_delay_seconds"]
         if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
