@@ -409,3 +409,9 @@ class BundleRejected(AccountError):
 
 class StaleBundle(AccountError):
     code = "stale_bundle"
+
+
+class TotpSecretUnreadable(AccountError):
+    """A stored TOTP secret does not open under the instance's totp-wrap key."""
+
+    code = "totp_unreadable"

@@ -36,7 +36,8 @@ class Account(Base):
     username: Mapped[str] = mapped_column(sa.String(USERNAME_MAX_LENGTH), unique=True)
     roles: Mapped[str] = mapped_column(sa.String(64))  # sorted, comma-separated
     password_hash: Mapped[str] = mapped_column(sa.Text)
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    # Sealed under keys/totp-wrap.key (vault.totp_wrap), "htw1." + base64url: ~101 characters.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(160), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
     state: Mapped[str] = mapped_column(sa.String(16), default="active")
     on_duty: Mapped[bool] = mapped_column(sa.Boolean, default=False)

@@ -27,11 +27,11 @@ from vault.api.errors import ApiError
 from vault.api.settings import ApiSettings, api_settings
 from vault.blobs import backend_for
 from vault.db import current_revision, make_engine, session_factory
-from vault.errors import AuditError
+from vault.errors import AuditError, VaultError
 
 log = logging.getLogger("vault.api")
 
-REQUIRED_REVISION = "0004_event_grants"  # event_grants: grants per reporter event envelope
+REQUIRED_REVISION = "0005_totp_sealed"  # TOTP secrets sealed at rest (vault.totp_wrap)
 # Sealed records, reviewer events, whole bundles and re-sealed envelopes may exceed the small
 # default body limit.
 LARGE_BODY_ACTIONS = frozenset({"records.write", "reports.events.write", "bundle.publish",
@@ -89,7 +89,7 @@ def _build_state(settings: ApiSettings) -> context.ApiState:
     except AuditError as exc:
         raise ConfigError(str(exc)) from None
     auth = AuthPolicy(settings.password, settings.lockout, settings.idle_timeout_seconds,
-                      settings.absolute_timeout_seconds)
+                      settings.absolute_timeout_seconds, _totp_key(settings, engine))
     return context.ApiState(
         settings=settings, sessions=session_factory(engine),
         blobs=backend_for(Path(settings.blob_dir)), organisation=organisation,
@@ -97,6 +97,27 @@ def _build_state(settings: ApiSettings) -> context.ApiState:
         quota=Quota(settings.decrypt_quota_per_day, settings.bulk_open_alert_threshold),
         bundle_path=Path(settings.bundle_path),
     )
+
+
+def _totp_key(settings: ApiSettings, engine) -> bytes:  # type: ignore[no-untyped-def]
+    """The totp-wrap key (made on first use), after sealing every TOTP secret still stored
+    in plaintext: the data step of migration 0005 (vault.totp_wrap)."""
+    from pathlib import Path
+
+    from vault import totp_wrap
+    from vault.db import transaction
+
+    path = Path(settings.totp_wrap_key_path or
+                Path(settings.audit_target_key_path).with_name(totp_wrap.KEY_FILE))
+    try:
+        key = totp_wrap.load_or_create_key(path)
+        with transaction(session_factory(engine)) as session:
+            sealed = totp_wrap.seal_plaintext_secrets(session, key)
+    except (VaultError, OSError, SQLAlchemyError) as exc:
+        raise ConfigError(f"TOTP secrets unusable: {type(exc).__name__}: {exc}") from None
+    if sealed:
+        log.info("sealed %d TOTP secret(s) stored in plaintext", sealed)
+    return key
 
 
 def _register_blueprints(app: Flask, limiter: Limiter, settings: ApiSettings) -> None:

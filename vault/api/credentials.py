@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from vault import accounts, reviewer_store
+from vault import accounts, reviewer_store, totp_wrap
 from vault.errors import AccountLocked, InvalidCredentials, Unauthenticated
 from vault.reviewer_models import Account, ApiToken, RecoveryCode
 
@@ -25,6 +25,7 @@ class AuthPolicy:
     lockout: accounts.LockoutPolicy
     idle_seconds: int
     absolute_seconds: int
+    totp_key: bytes = b""  # keys/totp-wrap.key (vault.totp_wrap); TOTP secrets are sealed
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,16 @@ def _fail(row: Account, policy: AuthPolicy, now: int, reason: str) -> InvalidCre
 
 
 def _check_second_factor(session: Session, row: Account, *, totp: str | None,
-                         recovery_code: str | None, now: int) -> None:
+                         recovery_code: str | None, now: int, totp_key: bytes) -> None:
     if totp is not None:
         if not row.totp_secret:
             raise InvalidCredentials("no TOTP enrolled")
+        secret = totp_wrap.plaintext_secret(totp_key, row.id, row.totp_secret)
         row.totp_last_step = accounts.verify_totp(
-            row.totp_secret, totp, now=now, last_used_step=row.totp_last_step
+            secret, totp, now=now, last_used_step=row.totp_last_step
         )
+        if not totp_wrap.is_sealed(row.totp_secret):  # written by a tool without the key
+            row.totp_secret = totp_wrap.seal_secret(totp_key, row.id, secret)
         return
     code_hash = accounts.hash_recovery_code(recovery_code or "", row.id)
     found = session.get(RecoveryCode, code_hash)
@@ -80,7 +84,8 @@ def login(session: Session, *, username: str, password: str, totp: str | None,
     if not accounts.verify_password(row.password_hash, password, policy.password):
         raise _fail(row, policy, now, "unknown user or wrong password")
     try:
-        _check_second_factor(session, row, totp=totp, recovery_code=recovery_code, now=now)
+        _check_second_factor(session, row, totp=totp, recovery_code=recovery_code, now=now,
+                             totp_key=policy.totp_key)
     except InvalidCredentials as exc:
         raise _fail(row, policy, now, str(exc)) from None
     row.failed_logins = 0

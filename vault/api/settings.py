@@ -30,6 +30,7 @@ class ApiSettings:
     bulk_open_alert_threshold: int = 30
     max_body_bytes: int = 64 * 1024
     max_upload_bytes: int = 4 * 1024 * 1024
+    totp_wrap_key_path: str = ""  # keys/totp-wrap.key; made on first use
 
 
 _POSITIVE_INTS = (
@@ -74,6 +75,7 @@ def api_settings(config: HavenConfig) -> ApiSettings:
         bundle_path=str(config.bundle_path),
         audit_target_key_path=str(config.keys_dir / "audit-target.key"),
         checkpoint_key_path=str(config.keys_dir / "checkpoint.key"),
+        totp_wrap_key_path=str(config.keys_dir / "totp-wrap.key"),
         password=password,
         lockout=lockout,
         login_rate_limit=rate_limit,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, jsonify
 
-from vault import audit, reviewer_store
+from vault import audit, reviewer_store, totp_wrap
 from vault.api import access, auditing, bundles, context
 from vault.api.errors import ApiError
 from vault.api.serialise import account_json, action, enrolment_json
@@ -46,6 +46,7 @@ def create_account():
     created = reviewer_store.create_account(
         session, username=body["username"], roles=string_list(body, "roles"),
         password=body["password"], policy=context.state().auth.password, day=context.today())
+    totp_wrap.seal_plaintext_secrets(session, context.state().auth.totp_key)
     auditing.record(session, "account_create", detail={"account_id": created.account_id})
     account = reviewer_store.get_account(session, created.account_id)
     return jsonify(account=account_json(account),
@@ -76,6 +77,7 @@ def reset_totp(account_id: str):
     session = context.db()
     view = reviewer_store.get_account(session, _account_id(account_id))
     secret, codes = reviewer_store.reset_totp(session, view.account_id)
+    totp_wrap.seal_plaintext_secrets(session, context.state().auth.totp_key)
     auditing.record(session, "totp_reset", detail={"account_id": view.account_id})
     return jsonify(account=account_json(view), **enrolment_json(secret, view.username, codes))
 
