@@ -23,13 +23,25 @@ MAX_LINE = 200
 
 
 def _choices(vocabulary: str, blank: bool = False) -> list[SelectChoice]:
-    terms = [SelectChoice(term, label) for term, label in
+    # Lazy: the label is translated when the form renders, in the reader's language.
+    terms = [SelectChoice(term, _l(label)) for term, label in
              load_taxonomy().vocabulary(vocabulary).items()]
     return ([SelectChoice("", "—")] if blank else []) + terms
 
 
+# Ids shown in selects that are not taxonomy terms, named for the catalogues.
+PLAIN_LABELS = {
+    "new": _l("New"), "triaged": _l("Triaged"), "under_verification": _l("Being verified"),
+    "verified": _l("Verified"), "release_drafted": _l("Release drafted"),
+    "released": _l("Released"), "held": _l("Held"), "closed": _l("Closed"),
+    "referral": _l("Referral"), "un_request": _l("Request from UN staff"),
+    "reply": _l("Reply"), "urgent_appeal": _l("Urgent appeal"), "other": _l("Other"),
+    "verifier": _l("Verifier"), "coordinator": _l("Coordinator"), "admin": _l("Administrator"),
+}
+
+
 def _plain(values) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
-    return [SelectChoice(v, v.replace("_", " ")) for v in values]
+    return [SelectChoice(v, PLAIN_LABELS.get(v, v.replace("_", " "))) for v in values]
 
 
 class LoginForm(FlaskForm):
