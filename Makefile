@@ -46,7 +46,7 @@ vendor: | $(BIN)/python
 ## catalogues without fuzzy matching, compile them, and list what is missing per language
 I18N_DIR := haven/translations
 i18n: $(VENV)/.runtime
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ -k translate -k lazy_gettext -k lazy_ngettext:1,2 \
 		--no-location --sort-output --project Haven -o $(I18N_DIR)/messages.pot .
 	$(BIN)/pybabel -q update -i $(I18N_DIR)/messages.pot -d $(I18N_DIR) \
 		--no-fuzzy-matching --ignore-obsolete --no-wrap

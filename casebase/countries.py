@@ -13,13 +13,18 @@ from typing import Mapping
 
 from babel import Locale
 
+
+def N_(text: str) -> str:  # noqa: N802 - marks a name for the catalogues, translated when shown
+    return text
+
+
 REGIONS: Mapping[str, str] = MappingProxyType(
     {
-        "african": "African States",
-        "asia_pacific": "Asia-Pacific States",
-        "eastern_european": "Eastern European States",
-        "latin_american_caribbean": "Latin American and Caribbean States",
-        "western_european_other": "Western European and other States",
+        "african": N_("African States"),
+        "asia_pacific": N_("Asia-Pacific States"),
+        "eastern_european": N_("Eastern European States"),
+        "latin_american_caribbean": N_("Latin American and Caribbean States"),
+        "western_european_other": N_("Western European and other States"),
     }
 )
 

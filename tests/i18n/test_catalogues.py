@@ -36,7 +36,8 @@ def fresh_template(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("i18n") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     command = [str(pybabel) if pybabel.exists() else shutil.which("pybabel") or "pybabel",
-               "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "lazy_gettext",
+               "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "translate",
+               "-k", "lazy_gettext",
                "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
                "--project", "Haven", "-o", str(out), "."]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
