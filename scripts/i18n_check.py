@@ -49,7 +49,7 @@ SAME_ALLOWED = frozenset({
     "Admin", "Signature", "Signatures", "Message", "Messages", "Type", "Format", "Stable",
     # Words French or Spanish write exactly as English does.
     "Correct.", "Incident %(n)d", "Pages", "Police", "Possible", "Sources", "URGENT", "Urgent",
-    "urgent", "error",
+    "urgent", "error", "Secret",
     "original…", "version %(v)s", "Error", "Error %(status)s", "No", "bytes",
 })
 
