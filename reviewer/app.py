@@ -93,10 +93,13 @@ def _install_hooks(app: Flask, state: ReviewerState) -> None:
 
     @app.context_processor
     def template_helpers():  # type: ignore[no-untyped-def]
+        from reviewer.forms import PLAIN_LABELS
         from reviewer.web import key_unlocked
 
         roles = current_roles()
         return {
+            # A status or kind id, named in the reader's language when the catalogue has it.
+            "term": lambda value: str(PLAIN_LABELS.get(value, value.replace("_", " "))),
             "user": current_user(),
             "can": lambda action: authz.can(roles, action),
             "key_unlocked": key_unlocked() if roles else False,
