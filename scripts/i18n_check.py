@@ -40,17 +40,14 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 # msgids that are legitimately the same in a Latin-script language: names, acronyms,
 # symbols. Anything else identical to the English is reported as an untranslated copy.
 SAME_ALLOWED = frozenset({
-    "Haven", "API", "CSV", "JSON", "OpenAPI", "TOTP", "URL", "ID", "OK", "UPR", "OHCHR",
-    "ECOSOC", "CEDAW", "CAT", "CCPR", "EMRIP", "PDF", "SVG", "Tor Browser", "Tor",
-    "Total", "Illustrations", "Description", "Notes", "Note", "Actions", "Action", "Date",
-    "Code", "Source", "Contact", "Communication", "Conditions", "Minimal", "Simple",
-    "Options", "Transmission", "Tombstones", "Tombstone", "Suppressions", "Documents",
-    "Sessions", "Audio", "Photos", "Version", "Organisation", "Organisations",
-    "Admin", "Signature", "Signatures", "Message", "Messages", "Type", "Format", "Stable",
+    # Names and acronyms.
+    "Haven", "API", "CSV", "JSON", "OpenAPI", "TOTP", "URL", "ID", "PDF", "SVG", "OHCHR",
+    "Tor Browser",
     # Words French or Spanish write exactly as English does.
-    "Correct.", "Incident %(n)d", "Pages", "Police", "Possible", "Sources", "URGENT", "Urgent",
-    "urgent", "error", "Secret",
-    "original…", "version %(v)s", "Error", "Error %(status)s", "No", "bytes",
+    "Action", "Actions", "Correct.", "Error", "Error %(status)s", "Incident %(n)d", "Message",
+    "No", "Organisation", "Pages", "Police", "Possible", "Secret", "Source", "Sources",
+    "Total", "Type", "URGENT", "Urgent", "urgent", "Version", "version %(v)s", "bytes",
+    "error", "original…",
 })
 
 
