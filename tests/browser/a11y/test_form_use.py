@@ -222,3 +222,23 @@ def test_pages_without_javascript_stay_under_100_kb(browser, form_site):
     over = {name: size for name, size in heaviest.items() if size >= NOJS_BUDGET_BYTES}
     assert not over, over
     context.close()
+
+
+def test_the_form_sets_no_time_limit(browser, form_site):
+    """Nothing on the form expires while a reporter takes their time (WCAG 2.2.1): no
+    refresh, no hidden token, and the proof of work is fetched only once Send is pressed."""
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{form_site}/report")
+    page.locator("#page-danger").wait_for(state="visible")
+    assert page.locator("meta[http-equiv]").count() == 0
+    assert page.locator("#report-form input[type=hidden]").count() == 0
+    assert not [url for url in requested if "/api/" in url and "pow" in url]
+    context.close()
+    nojs = browser.new_context(java_script_enabled=False).new_page()
+    nojs.goto(f"{form_site}/report")
+    assert nojs.locator("meta[http-equiv]").count() == 0
+    assert nojs.locator("#report-form input[type=hidden]").count() == 0
+    nojs.context.close()
