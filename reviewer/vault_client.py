@@ -172,6 +172,20 @@ class VaultClient:
             body["totp"] = totp or ""
         return t.LoginResult.from_json(self._request("POST", "/auth/login", json=body))
 
+    def sign_in(self, username: str, password: str, *, totp: str | None = None,
+                recovery_code: str | None = None) -> t.LoginResult | t.TotpEnrolmentNeeded:
+        """Like ``login``, but with no code at all an account still to enrol its TOTP gets
+        a fresh secret to scan (API.md §2); the next sign-in with a code confirms it."""
+        body: dict[str, Any] = {"username": username, "password": password}
+        if recovery_code:
+            body["recovery_code"] = recovery_code
+        elif totp:
+            body["totp"] = totp
+        answer = self._request("POST", "/auth/login", json=body)
+        if isinstance(answer, dict) and answer.get("enrolment_required") is True:
+            return t.TotpEnrolmentNeeded.from_json(answer)
+        return t.LoginResult.from_json(answer)
+
     def logout(self) -> None:
         self._request("POST", "/auth/logout")
 

@@ -97,6 +97,19 @@ class Account:
 
 
 @dataclass(frozen=True)
+class TotpEnrolmentNeeded:
+    """Password right, TOTP not confirmed yet: a fresh secret to scan, then sign in with a code."""
+
+    totp_secret: str
+    provisioning_uri: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> TotpEnrolmentNeeded:
+        totp = _field(data, "totp", dict)
+        return cls(_field(totp, "secret", str), _field(totp, "provisioning_uri", str))
+
+
+@dataclass(frozen=True)
 class LoginResult:
     token: str
     account: Account

@@ -38,6 +38,9 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(sa.Text)
     # Sealed under keys/totp-wrap.key (vault.totp_wrap), "htw1." + base64url: ~101 characters.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(160), nullable=True)
+    # False until the person confirms a first code (enrolment at first login, API.md §2).
+    totp_confirmed: Mapped[bool] = mapped_column(sa.Boolean, default=True,
+                                                 server_default=sa.true())
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
     state: Mapped[str] = mapped_column(sa.String(16), default="active")
     on_duty: Mapped[bool] = mapped_column(sa.Boolean, default=False)

@@ -333,6 +333,12 @@ def revoke_all_tokens(session: Session, account_id: str, *, keep_hash: str | Non
     session.execute(query)
 
 
+def require_totp_enrolment(session: Session, account_id: str) -> None:
+    """The person confirms a TOTP code at their next sign-in (enrolment at first login)."""
+    _account_row(session, account_id).totp_confirmed = False
+    session.flush()
+
+
 def reset_totp(session: Session, account_id: str) -> tuple[str, tuple[str, ...]]:
     """A new TOTP secret and recovery codes; every token of the account is revoked."""
     row = _active_row(session, account_id)

@@ -31,7 +31,7 @@ from vault.errors import AuditError, VaultError
 
 log = logging.getLogger("vault.api")
 
-REQUIRED_REVISION = "0005_totp_sealed"  # TOTP secrets sealed at rest (vault.totp_wrap)
+REQUIRED_REVISION = "0006_totp_enrolment"  # accounts.totp_confirmed (API.md §2)
 # Sealed records, reviewer events, whole bundles and re-sealed envelopes may exceed the small
 # default body limit.
 LARGE_BODY_ACTIONS = frozenset({"records.write", "reports.events.write", "bundle.publish",

@@ -29,6 +29,15 @@ class AuthPolicy:
 
 
 @dataclass(frozen=True)
+class EnrolmentNeeded:
+    """Password right, no confirmed TOTP yet and no code sent: a fresh secret to scan."""
+
+    account_id: str
+    username: str
+    totp_secret: str
+
+
+@dataclass(frozen=True)
 class LoginResult:
     token: str
     account: reviewer_store.AccountView
@@ -70,9 +79,21 @@ def _check_second_factor(session: Session, row: Account, *, totp: str | None,
     session.delete(found)
 
 
+def _start_enrolment(row: Account, policy: AuthPolicy) -> EnrolmentNeeded:
+    """A fresh secret each time (the admin who made the account never sees it), sealed."""
+    secret = accounts.new_totp_secret()
+    row.totp_secret = totp_wrap.seal_secret(policy.totp_key, row.id, secret)
+    row.totp_last_step = None
+    return EnrolmentNeeded(row.id, row.username, secret)
+
+
 def login(session: Session, *, username: str, password: str, totp: str | None,
-          recovery_code: str | None, now: int, policy: AuthPolicy) -> LoginResult:
-    """Check password + (TOTP or recovery code); issue a token. See the module docstring."""
+          recovery_code: str | None, now: int, policy: AuthPolicy
+          ) -> LoginResult | EnrolmentNeeded:
+    """Check password + (TOTP or recovery code); issue a token. See the module docstring.
+
+    An account whose TOTP is not confirmed may send the password alone: the answer is then
+    an ``EnrolmentNeeded`` with a fresh secret; the next login with a code from it confirms."""
     row = session.scalar(sa.select(Account).where(Account.username == username))
     if row is None or row.state != "active":
         # Same argon2id work as for a real account: timing does not reveal usernames.
@@ -83,11 +104,17 @@ def login(session: Session, *, username: str, password: str, totp: str | None,
         raise AccountLocked("too many failed logins", retry_after=row.locked_until - now)
     if not accounts.verify_password(row.password_hash, password, policy.password):
         raise _fail(row, policy, now, "unknown user or wrong password")
+    if totp is None and recovery_code is None:
+        if row.totp_confirmed:
+            raise _fail(row, policy, now, "a second factor is required")
+        return _start_enrolment(row, policy)
     try:
         _check_second_factor(session, row, totp=totp, recovery_code=recovery_code, now=now,
                              totp_key=policy.totp_key)
     except InvalidCredentials as exc:
         raise _fail(row, policy, now, str(exc)) from None
+    if totp is not None:
+        row.totp_confirmed = True  # a first code from the enrolled secret confirms it
     row.failed_logins = 0
     row.locked_until = None
     if accounts.password_needs_rehash(row.password_hash, policy.password):

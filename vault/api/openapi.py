@@ -174,10 +174,14 @@ RECORD_BODY = _obj(
      "recipients": {**_list(KEY_ID), "minItems": 1, "maxItems": 64, "uniqueItems": True},
      "ciphertext_b64": B64_SOME, "signature_b64": B64_64},
     {"report_id": NULLABLE_UUID, "case_id": NULLABLE_UUID, "supersedes": NULLABLE_UUID})
+# Neither factor: only for an account still to enrol its TOTP (API.md §2).
 LOGIN_BODY = {**_obj({"username": {"type": "string"}, "password": {"type": "string"}},
                     {"totp": {"type": "string", "pattern": "^[0-9]{6}$"},
                      "recovery_code": {"type": "string"}}),
-              "oneOf": [{"required": ["totp"]}, {"required": ["recovery_code"]}]}
+              "not": {"required": ["totp", "recovery_code"]}}
+ENROLMENT_NEEDED = _obj({"enrolment_required": {"const": True}, "totp": _obj({
+    "secret": {"type": "string"}, "provisioning_uri": {"type": "string"},
+    "qr_svg": {"type": "string"}})})
 CODES = _obj({"recovery_codes": _list({"type": "string"})})
 
 
@@ -209,7 +213,9 @@ def _paths() -> dict[str, Any]:
             response={"type": "object"})},
         "/api/v1/bundle/draft": {"get": _op("bundle.draft", "Unsigned next bundle",
                                             response=_obj({"payload": {"type": "object"}}))},
-        "/api/v1/auth/login": {"post": _op("auth.login", "Log in", response=TOKEN_ANSWER,
+        "/api/v1/auth/login": {"post": _op("auth.login", "Log in (or start TOTP enrolment)",
+                                           response={"oneOf": [TOKEN_ANSWER,
+                                                               ENROLMENT_NEEDED]},
                                            body=LOGIN_BODY)},
         "/api/v1/auth/logout": {"post": _op("auth.logout", "Revoke this token",
                                             status="204")},

@@ -46,6 +46,7 @@ def create_account():
     created = reviewer_store.create_account(
         session, username=body["username"], roles=string_list(body, "roles"),
         password=body["password"], policy=context.state().auth.password, day=context.today())
+    reviewer_store.require_totp_enrolment(session, created.account_id)
     totp_wrap.seal_plaintext_secrets(session, context.state().auth.totp_key)
     auditing.record(session, "account_create", detail={"account_id": created.account_id})
     account = reviewer_store.get_account(session, created.account_id)
@@ -77,6 +78,7 @@ def reset_totp(account_id: str):
     session = context.db()
     view = reviewer_store.get_account(session, _account_id(account_id))
     secret, codes = reviewer_store.reset_totp(session, view.account_id)
+    reviewer_store.require_totp_enrolment(session, view.account_id)
     totp_wrap.seal_plaintext_secrets(session, context.state().auth.totp_key)
     auditing.record(session, "totp_reset", detail={"account_id": view.account_id})
     return jsonify(account=account_json(view), **enrolment_json(secret, view.username, codes))

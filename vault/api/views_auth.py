@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 from vault import accounts, reviewer_store
 from vault.api import auditing, context
 from vault.api.errors import ApiError
-from vault.api.serialise import account_json, action, key_json, wrapped_key_json
+from vault.api.serialise import account_json, action, enrolment_json, key_json, wrapped_key_json
 from vault.api.validation import b64_field, json_body
 from vault.errors import AccountLocked, InvalidCredentials
 
@@ -83,12 +83,13 @@ def bundle_at(serial: str):
 @blueprint.post("/auth/login")
 @action("auth.login")
 def login():
+    from vault.api.credentials import EnrolmentNeeded
     from vault.api.credentials import login as check_login
 
     body = json_body({"username": str, "password": str},
                      {"totp": str, "recovery_code": str})
-    if (body.get("totp") is None) == (body.get("recovery_code") is None):
-        raise ApiError("bad_request", "send exactly one of 'totp' and 'recovery_code'")
+    if body.get("totp") is not None and body.get("recovery_code") is not None:
+        raise ApiError("bad_request", "send at most one of 'totp' and 'recovery_code'")
     session, state = context.db(), context.state()
     try:
         result = check_login(session, username=body["username"], password=body["password"],
@@ -100,6 +101,10 @@ def login():
                         actor=account.account_id if account else "system")
         context.commit_on_error()
         raise
+    if isinstance(result, EnrolmentNeeded):
+        auditing.record(session, "totp_enrolment", actor=result.account_id)
+        totp = enrolment_json(result.totp_secret, result.username, ())["totp"]
+        return jsonify(enrolment_required=True, totp=totp)
     auditing.record(session, "login", actor=result.account.account_id,
                     detail={"factor": "totp" if body.get("totp") else "recovery_code"})
     return jsonify(token=result.token, idle_timeout_seconds=state.auth.idle_seconds,
