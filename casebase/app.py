@@ -53,7 +53,7 @@ def create_app(config: HavenConfig | CasebaseConfig, *, today: Callable[[], str]
         "feed_key": load_or_create_feed_key(settings.feed_key_path),
         "login_throttle": LoginThrottle(),
     }
-    init_i18n(app)  # the six UN languages: ?lang= or Accept-Language, carried in links
+    init_i18n(app, keep_query=True)  # six UN languages; the switch keeps the search
     csrf = CSRFProtect(app)
     _register(app, csrf)
     return app

@@ -89,14 +89,18 @@ def chosen_language(languages: tuple[str, ...]) -> str | None:
     return requested_language(request.args.get(LANG_PARAMETER), languages)
 
 
-def language_links(languages: tuple[str, ...], current: str) -> list[LanguageLink]:
+def language_links(languages: tuple[str, ...], current: str, *,
+                   keep_query: bool = False) -> list[LanguageLink]:
     """One link per language to this same page (GET only: a page answering a POST — a
-    receipt shown once, say — must not be re-requested, so it offers no switch)."""
+    receipt shown once, say — must not be re-requested, so it offers no switch).
+    ``keep_query`` keeps the page's other parameters (a search); otherwise the links are
+    the same for every visitor of the page, whatever was added to its address."""
     if request.method != "GET":
         return []
     links = []
     for code in languages:
-        args = [(k, v) for k, v in request.args.items(multi=True) if k != LANG_PARAMETER]
+        args = [(k, v) for k, v in request.args.items(multi=True)
+                if keep_query and k != LANG_PARAMETER]
         args.append((LANG_PARAMETER, code))
         links.append(LanguageLink(code, HTML_LANG.get(code, code), LANGUAGE_NAMES.get(code, code),
                                   f"{request.path}?{urlencode(args)}", code == current,
@@ -115,6 +119,7 @@ def init_i18n(
     *,
     languages: tuple[str, ...] = LANGUAGES,
     carried: Callable[[str], bool] = _default_carried,
+    keep_query: bool = False,
 ) -> Babel:
     """Install flask-babel with the shared catalogues, ``?lang=`` selection, the carrying of
     a chosen language through ``url_for``, and the template values ``page_lang``,
@@ -140,7 +145,8 @@ def init_i18n(
         return {
             "page_lang": HTML_LANG.get(current, current.replace("_", "-")),
             "page_dir": text_direction(current),
-            "language_links": language_links(offered, current) if len(offered) > 1 else [],
+            "language_links": (language_links(offered, current, keep_query=keep_query)
+                               if len(offered) > 1 else []),
             # For GET forms, whose action URL loses its query string: a hidden ``lang``.
             "chosen_lang": chosen_language(offered),
         }

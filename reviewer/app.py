@@ -45,7 +45,7 @@ def create_app(config: HavenConfig, *, vault_url: str | None = None) -> Flask:
     state = _install_state(app, settings)
     app.session_interface = state.session_interface
     CSRFProtect(app)
-    init_i18n(app)  # the six UN languages: ?lang= or Accept-Language
+    init_i18n(app, keep_query=True)  # the six UN languages: ?lang= or Accept-Language
     _install_hooks(app, state)
     error_pages.register(app)
     _register_blueprints(app)

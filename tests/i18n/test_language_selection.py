@@ -118,3 +118,12 @@ def test_the_reviewer_app_offers_the_six_languages(tmp_path, database_url):
         assert translated(language, "Sign in") in text
         assert translated(language, "Password") in text
     assert 'dir="rtl"' in client.get("/login?lang=ar").get_data(as_text=True)
+
+
+def test_the_intake_switch_is_the_same_for_every_visitor_of_a_page(i18n_intake):
+    """Parameters someone added to the address are not echoed into the page (S10: pages
+    that carry code are identical for everyone)."""
+    plain = i18n_intake.get("/report?lang=fr").get_data(as_text=True)
+    tagged = i18n_intake.get("/report?lang=fr&visitor=abc123").get_data(as_text=True)
+    assert "abc123" not in tagged
+    assert plain == tagged
