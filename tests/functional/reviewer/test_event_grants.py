@@ -100,3 +100,16 @@ def test_the_api_checks_event_grants(rv):
     listed = client.report(report.report_id)
     assert [g.header_hash for g in listed.event_grants] == [stored.header_hash]
     assert {g.envelope for g in listed.grants} == {"report"}
+
+
+def test_offboarding_deletes_the_event_grants(rv):
+    report = rv.submit({"narrative": "offboarded assignee"})
+    rv.reporter_event(report, "message", {"text": "granted then gone"})
+    coord = rv.driver("coord")
+    _assign(rv, coord, report, "otto")
+    client = _coordinator_api(rv)
+    otto_key = rv.instance.people["otto"].key_id
+    assert [g.key_id for g in client.report(report.report_id).event_grants] == [otto_key]
+    rv.admin_api().offboard(rv.instance.people["otto"].account_id)
+    listed = client.report(report.report_id)
+    assert all(g.key_id != otto_key for g in (*listed.grants, *listed.event_grants))
