@@ -5,11 +5,13 @@ The bundle itself changes with the CLI (``haven keys republish|retire``, or the 
 offline signing and ``PUT /bundle``); this is the step after it. For each visible active
 report sealed to an older bundle: open it here (every S1/S2 check), re-seal the report and
 each reporter event envelope with ``vault.open.reseal_envelope`` (same K, same report id,
-day, manifest commitment; new stanzas, nonce and header MAC), upload them in one request
-(``POST /reports/{id}/reseal``: the API drops the old stanzas and every grant naming an old
-header), open the new envelope again (the header MAC proves K is unchanged) and grant the
-report and its events again to each assignee still in the bundle. The coordinator's own key
-must be in the current triage set, or the new envelopes would lock them out.
+day, manifest commitment; new stanzas, nonce and header MAC), open the results here with
+this coordinator's own key (the API cannot check a header MAC, so nothing that does not open
+is uploaded), upload them in one request (``POST /reports/{id}/reseal``: the API drops the
+old stanzas and every grant naming an old header), open the report again from the API and
+grant the report and its events again to each assignee still in the bundle. The
+coordinator's own key must be in the current triage set, or the new envelopes would lock
+them out.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from reviewer.opening import ReportUnreadable, ReportView, open_for_review
 from reviewer.trust import BundleCache
 from reviewer.vault_client import QuotaExceeded, VaultApiError, VaultClient
 from vault.bundle import VerifiedBundle
-from vault.canonical import b64encode
+from vault.canonical import b64decode, b64encode
 from vault.errors import VaultError
 from vault.format import parse_envelope
-from vault.open import reseal_envelope
+from vault.open import open_report, reseal_envelope
+from vault.unwrap import unwrap_report_key
 
 
 class NotInTriage(ReviewerError):
@@ -63,6 +66,18 @@ def resealed_events(view: ReportView, keys: ReviewerKeys, bundles: BundleCache,
     return out
 
 
+def _check_before_upload(envelope: bytes, events: list[dict], keys: ReviewerKeys,
+                         current: VerifiedBundle) -> None:
+    """Open what is about to replace the stored envelopes with this coordinator's own key
+    (in the current triage set): the API cannot check a header MAC, so nothing that does
+    not open is ever uploaded."""
+    sk = bytes(keys.private_key())
+    open_report(envelope, keys.key_id, sk, current)
+    for event in events:
+        unwrap_report_key(parse_envelope(b64decode(event["sealed_b64"])), keys.key_id, sk,
+                          current)
+
+
 def reseal_report(client: VaultClient, report_id: str, keys: ReviewerKeys,
                   bundles: BundleCache, current: VerifiedBundle) -> int:
     """Re-seal one report and its events; grant the assignees again. Returns the grants made."""
@@ -73,7 +88,9 @@ def reseal_report(client: VaultClient, report_id: str, keys: ReviewerKeys,
     envelope = reseal_envelope(view.detail.envelope, view.key_id,
                                bytes(keys.private_key(view.key_id)), view.bundle, current,
                                grant=view.grant)
-    client.reseal(report_id, envelope, resealed_events(view, keys, bundles, current))
+    events = resealed_events(view, keys, bundles, current)
+    _check_before_upload(envelope, events, keys, current)
+    client.reseal(report_id, envelope, events)
     fresh = open_for_review(client, report_id, keys, bundles)  # checks the new header MAC
     for key_id in assignees:
         grant_to(client, fresh, keys, current, key_id, bundles=bundles)
