@@ -12,6 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ("en", "ar")
+PARTNER_PASSWORD = "correct horse battery staple"
 
 _spec = importlib.util.spec_from_file_location(
     "a11y_reviewer_support", Path(__file__).parents[2] / "functional/reviewer/conftest.py")
@@ -85,6 +86,7 @@ def test_every_reviewer_page_has_no_serious_accessibility_violation(
 def a11y_casebase_app(tmp_path, database_url):
     from nacl.signing import SigningKey
 
+    from casebase.accounts import create_partner
     from casebase.app import create_app
     from casebase.bootstrap import (
         admin_signers,
@@ -106,6 +108,7 @@ def a11y_casebase_app(tmp_path, database_url):
         signers = admin_signers(session, default_admin_paths(tmp_path / "keys"))
         trust_key(session, "haven-public-cases", public_key_text(release), signers, today)
         seed_public_cases(session, release, today)
+        create_partner(session, "partner-a11y", "partner-org", PARTNER_PASSWORD, today)
         session.commit()
     yield app
     app.extensions["casebase"]["engine"].dispose()
@@ -124,4 +127,15 @@ def test_every_casebase_page_has_no_serious_accessibility_violation(
                 separator = "&" if "?" in path else "?"
                 auditor.visit(f"{path}{separator}lang={lang}",
                               status=404 if "no-such" in path else 200)
+        for page in (auditor.js, auditor.nojs):  # the partner tier: signed in, same pages
+            page.goto(f"{auditor.base}/partner/login")
+            page.fill("#username", "partner-a11y")
+            page.fill("#password", PARTNER_PASSWORD)
+            page.click("main form button[type=submit]")
+            page.goto(f"{auditor.base}/?lang=en")
+            assert page.locator(".tier").inner_text() == "You see public and partner records."
+        for lang in LANGUAGES:
+            for path in ("/", case_path, "/trends"):
+                auditor.visit(f"{path}?lang={lang}", f"{path} (partner, {lang})")
+        assert sum("partner," in label for label in auditor.audited) == 12  # noqa: PLR2004
         auditor.assert_clean()
