@@ -50,6 +50,9 @@ _RENAMED = {
     "unknown_blob": "no_access",
     "event_conflict": "sequence_conflict",
     "duplicate_report": "conflict",
+    # A sealed TOTP secret that does not open: keys/totp-wrap.key is not the one it was
+    # sealed with (e.g. a database restored without it). A server fault, not the caller's.
+    "totp_unreadable": "unavailable",
 }
 
 

@@ -52,3 +52,16 @@ def test_enrolment_through_the_api_is_stored_sealed(vapi_client, vapi_instance, 
                              headers=vapi_as("ada"))
     assert totp_wrap.is_sealed(_stored(vapi_instance)[body["account"]["account_id"]])
     assert reset.get_json()["totp"]["secret"] != secret
+
+
+def test_a_secret_sealed_under_another_key_is_a_named_server_fault(vapi_instance):
+    create_app(vapi_instance.config)  # seals every secret under the instance key
+    key_file = vapi_instance.config.keys_dir / totp_wrap.KEY_FILE
+    key_file.write_text("ab" * 32)  # e.g. the database restored onto a host without it
+    client = create_app(vapi_instance.config).test_client()
+    vera = vapi_instance.people["vera"]
+    answer = client.post("/api/v1/auth/login", json={
+        "username": "vera", "password": PASSWORD, "totp": pyotp.TOTP(vera.totp_secret).now()})
+    assert answer.status_code == 503
+    assert "totp-wrap key" in answer.get_json()["error"]["message"]
+    assert "token" not in answer.get_json()
