@@ -14,9 +14,10 @@ snapshot, see below). Members:
   in foreign-key order). No ``pg_dump`` needed; sequences are reset on restore;
 - ``blobs/ab/cd/<id>`` — the blob files the snapshot refers to (content-addressed,
   re-hashed on restore); ``public/*``, ``haven.toml``;
-- ``keys/lookup-pepper.key`` and ``keys/audit-target.key`` ONLY. They are bound to the
-  data: without the pepper no reporter's receipt finds its report again; without the
-  audit-target key the log's report references cannot be checked.
+- ``keys/lookup-pepper.key``, ``keys/audit-target.key`` and ``keys/totp-wrap.key`` ONLY.
+  They are bound to the data: without the pepper no reporter's receipt finds its report
+  again; without the audit-target key the log's report references cannot be checked;
+  without the TOTP wrapping key no reviewer's second factor opens (vault/totp_wrap.py).
 
 Left out on purpose (runtime secrets and signing keys): ``session-secret.key``, rate-limit
 and PoW keys (in memory anyway), the organisation root (offline by design) and the bundle,
@@ -54,7 +55,7 @@ from vault.db import is_sqlite, make_engine, normalise_url
 from vault.errors import BackupError
 
 FORMAT = "haven-backup/1"
-KEPT_KEY_FILES = ("lookup-pepper.key", "audit-target.key")
+KEPT_KEY_FILES = ("lookup-pepper.key", "audit-target.key", "totp-wrap.key")
 MIN_RECIPIENTS = 2
 JSONL_CHUNK_BYTES = 4 << 20
 SQLITE_MEMBER = "database/vault.db"

@@ -26,7 +26,7 @@ def _make_instance(root, database_url):
     (root / "keys").mkdir(parents=True)
     (root / "public").mkdir()
     (root / "haven.toml").write_text(f'instance_id = "{secrets.token_hex(16)}"\n')
-    for name in ("lookup-pepper.key", "audit-target.key", "session-secret.key"):
+    for name in ("lookup-pepper.key", "audit-target.key", "totp-wrap.key", "session-secret.key"):
         (root / "keys" / name).write_text(os.urandom(32).hex())
     (root / "keys" / "checkpoint.key").write_text('{"runtime": "signing key"}')
     (root / "public" / "bundle.json").write_text('{"serial": 1}')
@@ -114,8 +114,9 @@ def test_round_trip_keeps_ciphertext_and_audit_chain(tmp_path, database_url, cus
     copy = restored / "blobs" / blob_id[:2] / blob_id[2:4] / blob_id
     assert copy.read_bytes() == original.read_bytes()
     assert copy.stat().st_mtime == blobs.midnight_utc(DAY)
+    # No session secret, no signing keys.
     assert sorted(p.name for p in (restored / "keys").iterdir()) == [
-        "audit-target.key", "lookup-pepper.key"]  # no session secret, no signing keys
+        "audit-target.key", "lookup-pepper.key", "totp-wrap.key"]
     assert (restored / "public" / "bundle.json").read_text() == '{"serial": 1}'
     engine = make_engine(restored_url)
     try:
