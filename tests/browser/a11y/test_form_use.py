@@ -76,10 +76,11 @@ def next_page(page) -> None:
     assert focused_matches(page, f"#{current_page(page)} legend")  # focus follows the step
 
 
-def test_a_report_is_completed_with_the_keyboard_only(browser, form_site):
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_report_is_completed_with_the_keyboard_only(browser, form_site, language):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{form_site}/report")
+    page.goto(f"{form_site}/report?lang={language}")
     page.locator("#page-danger").wait_for(state="visible")
     pages_seen = []
     while (step := current_page(page)) != "page-send":
@@ -111,7 +112,7 @@ def test_a_report_is_completed_with_the_keyboard_only(browser, form_site):
     page.locator("#receipt-done").wait_for(state="visible")
     tab_to(page, "#receipt-done")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/next"))
+    page.wait_for_url(re.compile(rf"/next\?lang={language}$"))  # still in the same language
     context.close()
 
 
