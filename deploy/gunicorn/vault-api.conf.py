@@ -3,7 +3,7 @@
 bind = "127.0.0.1:9083"
 workers = 2
 threads = 4
-worker_tmp_dir = "/dev/shm"  # heartbeat files in memory, never on disk
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - heartbeat files in memory (tmpfs), never on disk
 accesslog = None  # no access log: it would carry client addresses (S23)
 errorlog = "-"  # to the journal; Haven's own logs carry no IPs, receipts or report content
 loglevel = "warning"
