@@ -313,9 +313,21 @@ def reader_count(session: Session, report_id: str) -> int:
 
 
 def add_event(  # noqa: PLR0917  (the signature other modules code against)
-    session: Session, report_id: str, direction: str, seq: int, sealed: bytes, day: DayLike
+    session: Session, report_id: str, direction: str, seq: int, sealed: bytes, day: DayLike,
+    *, blob_ids: Sequence[str] = (),
 ) -> EventRecord:
-    """Append a sealed event; a second event with the same (direction, seq) is refused."""
+    """Append a sealed event; a second event with the same (direction, seq) is refused.
+
+    ``blob_ids`` (a reporter's ``file_added`` event) attach those complete, unattached blobs
+    to the report together with the event row, all or nothing: the reporter's signature and
+    the event chain bind each file to the report (SPEC §4.2, §6; S1/S2).
+    """
+    if blob_ids and direction != "from_reporter":
+        raise InvalidRecord("only a reporter's event adds files")
+    if len(set(blob_ids)) != len(blob_ids):
+        raise InvalidRecord("a blob is listed twice")
+    for blob_id in blob_ids:
+        check_blob_id(blob_id)
     if direction not in EVENT_DIRECTIONS:
         raise InvalidRecord(f"direction must be one of {EVENT_DIRECTIONS}")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
@@ -331,6 +343,7 @@ def add_event(  # noqa: PLR0917  (the signature other modules code against)
         with session.begin_nested():
             session.add(Event(report_id=report_id, direction=direction, seq=seq,
                               sealed=sealed, day=day))
+            _attach_blobs(session, report_id, blob_ids)
             _touch(report, day)
             session.flush()
     except IntegrityError:
