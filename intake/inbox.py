@@ -106,19 +106,23 @@ def add_reporter_event(services, body: dict) -> int:
         raise BadRequestBody("seq must be a whole number >= 1")
     if not isinstance(withdraw, bool):
         raise BadRequestBody("withdraw_report must be true or false")
-    if parse_blob_ids(body.get("blobs", []), services.intake_config.max_files):
-        raise BadRequestBody("files are added with a file_added event and no blobs here yet")
+    blob_ids = parse_blob_ids(body.get("blobs", []), services.intake_config.max_files)
     return store_reporter_event(services, lookup_id, envelope, seq=seq, head=head,
-                                withdraw=withdraw, server_sealed=False)
+                                withdraw=withdraw, server_sealed=False, blob_ids=blob_ids)
 
 
 def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: int, head: bytes,
-                         withdraw: bool, server_sealed: bool) -> int:
+                         withdraw: bool, server_sealed: bool,
+                         blob_ids: tuple[str, ...] = ()) -> int:
     """Store a signed, sealed reporter event (SPEC §6) and the reporter's new chain head.
 
     ``withdraw`` (beside a withdrawal event) marks the whole report withdrawn at once (S20):
     the server cannot read the event, and a withdrawal must not wait for a reviewer to open
     it. The signed event inside is what reviewers verify and acknowledge.
+
+    ``blob_ids`` are the uploaded files a ``file_added`` event names: they are attached to
+    the report with the event or not at all. The server cannot read the event; the
+    reviewer checks each blob against the signed, sealed entry inside it (SPEC §4.2).
     """
     from intake.chain_heads import MAX_HEAD_BYTES
     from intake.errors import TooLarge
@@ -142,7 +146,8 @@ def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: in
         expected = max(1, store.next_event_seq(session, record.id, FROM_REPORTER))
         if seq != expected:
             raise BadRequestBody(f"the next event must carry seq {expected}")
-        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, day)
+        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, day,
+                        blob_ids=blob_ids)
         if withdraw:
             store.mark_withdrawn(session, record.id, day)
         # Inside the unit of work: if the head cannot be kept, the event is not kept either.

@@ -220,3 +220,37 @@ def test_a_reply_signed_by_a_key_outside_the_bundle_is_not_verified(
     html = intake_client.post("/inbox/nojs", data={"receipt": receipt}).get_data(as_text=True)
     assert "Send us your address." not in html
     assert "could not be verified" in html
+
+
+def test_a_file_added_event_attaches_its_uploaded_file(intake_client, intake_instance,
+                                                      intake_kit, submitted):
+    import os
+
+    from vault.attachments import seal_attachment_bytes
+    from vault.events import ZERO_HASH
+
+    report_id, keys, _ = submitted
+    blob, entry = seal_attachment_bytes("later.pdf", "application/pdf", os.urandom(70_000))
+    intake_kit.upload_blob(intake_client, blob, entry)
+    body, _ = _event_body(intake_instance, keys, report_id, seq=1, prev_hash=ZERO_HASH,
+                          kind="file_added", payload={"attachments": [entry.to_manifest()]},
+                          kit=intake_kit)
+    unknown = intake_client.post("/api/v1/inbox/events", json={**body, "blobs": ["ab" * 32]})
+    assert unknown.status_code == 422
+    assert unknown.get_json()["error"] == "unknown_blob"
+    bad = intake_client.post("/api/v1/inbox/events", json={**body, "blobs": "nope"})
+    assert bad.status_code == 400
+    response = intake_client.post("/api/v1/inbox/events", json={**body, "blobs": [entry.blob_id]})
+    assert response.status_code == 201
+    engine = sa.create_engine(intake_instance.config.database_url)
+    with engine.connect() as connection:
+        row = connection.execute(sa.text("SELECT report_id, state FROM blobs WHERE blob_id = :b"),
+                                 {"b": entry.blob_id}).one()
+    engine.dispose()
+    assert (row.report_id, row.state) == (report_id, "attached")
+    # The file is bound to the report: a second event cannot take it again.
+    again, _ = _event_body(intake_instance, keys, report_id, seq=2, prev_hash=ZERO_HASH,
+                           kind="file_added", payload={"attachments": [entry.to_manifest()]},
+                           kit=intake_kit)
+    taken = intake_client.post("/api/v1/inbox/events", json={**again, "blobs": [entry.blob_id]})
+    assert taken.get_json()["error"] == "blob_already_attached"
