@@ -10,7 +10,7 @@ are shown, marked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from reviewer.keyring import ReviewerKeys
 from reviewer.trust import BundleCache
 from reviewer.vault_client import VaultClient
 from reviewer.vault_types import ReportDetail, Stanza
+from vault.attachments import SealedAttachment
 from vault.bundle import VerifiedBundle
 from vault.crypto import decrypt_body
 from vault.errors import VaultError
@@ -65,8 +66,9 @@ def open_for_review(client: VaultClient, report_id: str, keys: ReviewerKeys,
     detail = client.report(report_id)
     stanza = client.stanza(report_id)  # the audited decrypt request (and the grant, if any)
     view = _open_envelope(detail, stanza, keys, bundles)
-    _check_blob_index(view)
     _open_events(view, keys, bundles)
+    _add_event_files(view)
+    _check_blob_index(view)
     view.consent = consent_state(view.events, view.report.reporter_signing_pk,
                                  initial=view.report.initial_consent)
     if view.report.server_sealed:
@@ -84,8 +86,7 @@ def _open_envelope(detail: ReportDetail, stanza: Stanza, keys: ReviewerKeys,
         grant = dict(stanza.grant) if stanza.grant else None
         report = open_report(detail.envelope, stanza.key_id,
                              bytes(keys.private_key(stanza.key_id)), bundle, grant=grant,
-                             grant_bundle=bundles.current().bundle if grant else None,
-                             stored_blob_ids=[b.blob_id for b in detail.blobs])
+                             grant_bundle=bundles.current().bundle if grant else None)
     except VaultError as exc:
         raise ReportUnreadable(exc.code, str(exc)) from None
     event_grants = {}
@@ -96,13 +97,53 @@ def _open_envelope(detail: ReportDetail, stanza: Stanza, keys: ReviewerKeys,
     return ReportView(detail, report, bundle, stanza.key_id, grant, event_grants)
 
 
+def _add_event_files(view: ReportView) -> None:
+    """Files a reporter added later (``file_added`` events) join the envelope's attachments.
+
+    Each entry comes from a signed event whose signature and chain were verified, so the
+    blob is bound to this report by the reporter (SPEC §4.2, S1/S2); downloads then run every
+    check of ``open_attachment`` on it, as for the envelope's files.
+    """
+    entries = list(view.report.attachments)
+    known = {e.blob_id for e in entries}
+    for event in view.events:
+        if event.type != "file_added":
+            continue
+        for raw in event.payload.get("attachments", []):
+            try:
+                entry = SealedAttachment.from_manifest(raw)
+                entry.check_layout()
+            except VaultError as exc:
+                view.warnings.append(Warning(exc.code, _l(
+                    "a file added in reporter event %(n)s is malformed", n=event.seq)))
+                continue
+            if entry.blob_id in known:
+                view.warnings.append(Warning("manifest_mismatch", _l(
+                    "reporter event %(n)s names a file listed before", n=event.seq)))
+                continue
+            known.add(entry.blob_id)
+            entries.append(entry)
+    view.report = replace(view.report, attachments=tuple(entries))
+
+
 def _check_blob_index(view: ReportView) -> None:
     """Cheap checks against the API's blob index; the hash is checked on every download."""
     stored = {b.blob_id: b.ct_len for b in view.detail.blobs}
     for entry in view.report.attachments:
-        if stored.get(entry.blob_id) != entry.ct_len:
+        if entry.blob_id not in stored:
+            view.warnings.append(Warning("manifest_mismatch", _l(
+                "attachment %(blob)s is missing from the vault", blob=entry.blob_id[:12])))
+        elif stored[entry.blob_id] != entry.ct_len:
             view.warnings.append(Warning("manifest_mismatch", _l(
                 "attachment %(blob)s has the wrong stored length", blob=entry.blob_id[:12])))
+    named = {e.blob_id for e in view.report.attachments}
+    extra = [blob_id for blob_id in stored if blob_id not in named]
+    if extra:
+        # Stored for this report but named by nothing this key could open and verify (an
+        # event not yet granted, or a blob that does not belong): never offered for download.
+        view.warnings.append(Warning("manifest_mismatch", _l(
+            "%(n)s stored file(s) are named by no report or reporter event you could verify",
+            n=len(extra))))
 
 
 def _open_events(view: ReportView, keys: ReviewerKeys, bundles: BundleCache) -> None:

@@ -99,6 +99,25 @@ class Rv:
             store.add_event(session, report.report_id, "from_reporter", report.seq,
                             sealed.envelope, utc_day())
 
+    def reporter_adds_file(self, report: SubmittedReport, name: str, media_type: str,
+                           data: bytes) -> str:
+        """A signed file_added event with its uploaded blob, stored as the intake does."""
+        from vault.blobs import backend_for, write_blob
+
+        blob, entry = seal_attachment_bytes(name, media_type, data)
+        report.seq += 1
+        sealed = seal_reporter_event(report.report_id, report.seq, report.prev_hash,
+                                     "file_added", {"attachments": [entry.to_manifest()]},
+                                     bundle=self.instance.verified_bundle(),
+                                     receipt_keys=report.receipt_keys, day=utc_day())
+        report.prev_hash = sealed.event_hash
+        backend = backend_for(self.instance.config.blob_dir)
+        with transaction(self.instance.sessions()) as session:
+            write_blob(session, backend, [blob], chunk_count=entry.chunk_count, day=utc_day())
+            store.add_event(session, report.report_id, "from_reporter", report.seq,
+                            sealed.envelope, utc_day(), blob_ids=[entry.blob_id])
+        return entry.blob_id
+
 
     def admin_api(self):  # type: ignore[no-untyped-def]
         from reviewer.vault_client import VaultClient
