@@ -64,7 +64,10 @@ def create_demo_instance(directory: Path) -> dict:
     created = create_instance(
         directory, org_id=DEMO_ORG, accounts_to_create=specs, extra_config=_demo_config()
     )
+    from haven.demo_reports import seed_demo_reports
     from reviewer.unworkflow.destinations import ensure_demo_recipient
+
+    demo_receipts = seed_demo_reports(created.config)
 
     recipient, identity_path = ensure_demo_recipient(directory)
     credentials = {
@@ -81,6 +84,7 @@ def create_demo_instance(directory: Path) -> dict:
             }
             for spec, info in zip(specs, created.accounts, strict=True)
         ],
+        "demo_receipts": demo_receipts,
     }
     path = directory / CREDENTIALS_FILE
     path.write_text(json.dumps(credentials, indent=2), "utf-8")
@@ -128,6 +132,11 @@ def _print_credentials(credentials: dict, *, serving: bool) -> None:
     if "ohchr_demo" in credentials:
         click.echo(f"\nDemo OHCHR recipient (transmission packages open with "
                    f"{credentials['ohchr_demo']['identity']})")
+    if credentials.get("demo_receipts"):
+        click.echo("\nFictional demo reports; try the reporter inbox (http://127.0.0.1:8080) "
+                   "with a receipt:")
+        for receipt in credentials["demo_receipts"]:
+            click.echo(f"  {receipt}")
     click.echo("\nCurrent TOTP code: .venv/bin/haven demo-totp USERNAME")
     if serving:
         click.echo("Stop with Ctrl-C.")
