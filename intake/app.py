@@ -85,10 +85,11 @@ def _register_blueprints(app: Flask) -> None:
     from intake.views.inbox_api import inbox_api
     from intake.views.nojs import nojs
     from intake.views.nojs_inbox import nojs_inbox
+    from intake.views.openapi_api import openapi_api
     from intake.views.pages import pages
     from intake.views.uploads_api import uploads_api
 
-    for blueprint in (pages, api, uploads_api, inbox_api, nojs, nojs_inbox):
+    for blueprint in (pages, api, uploads_api, inbox_api, nojs, nojs_inbox, openapi_api):
         app.register_blueprint(blueprint)
 
 
