@@ -74,7 +74,7 @@
     });
     $("inbox-status").textContent = status ? t("status", {status: status.replace(/_/g, " ")}) : t("no_status");
     var active = view.state === "active";
-    ["message-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = !active; });
+    ["message-form", "file-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = !active; });
   }
 
   async function openInbox(event) {
@@ -100,7 +100,7 @@
         session.prevHash = position.prevHash;
       } catch (headError) {
         // Replies stay readable; only adding to the chain needs its head.
-        ["message-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = true; });
+        ["message-form", "file-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = true; });
         $("inbox-result").textContent = t("head_missing");
       }
       $("inbox").hidden = false;
@@ -112,7 +112,7 @@
     }
   }
 
-  async function sendEvent(type, payload, withdraw) {
+  async function sendEvent(type, payload, withdraw, blobIds) {
     var sealed = await HavenCrypto.sealEvent(type, payload, {
       reportId: session.view.report_id, seq: session.seq, prevEventHash: session.prevHash,
       bundle: session.bundle, receiptKeys: session.keys,
@@ -120,6 +120,7 @@
     await HavenPage.postJson("/api/v1/inbox/events", {
       lookup_id: session.keys.lookupIdB64, envelope: sealed.envelopeB64, seq: session.seq,
       head: sealedHead(session.keys, session.seq, sealed.eventHashHex), withdraw_report: !!withdraw,
+      blobs: blobIds || [],
     });
     session.prevHash = sealed.eventHashHex;
     session.seq += 1;
@@ -148,6 +149,19 @@
         await sendEvent("message", {text: text, day: today()});
         $("message").value = "";
       }, "sent");
+    });
+    $("file-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var file = $("added-file").files[0];
+      if (!file) return;
+      guarded(async function () {
+        // Encrypted and uploaded first; the signed file_added event then carries the entry
+        // (key, hash, name) so reviewers can check the blob, and attaches it (SPEC §4.2).
+        var prepared = await HavenUploader.uploadFile(file, file.name, $("added-file-progress"));
+        await sendEvent("file_added", {attachments: [prepared.entry]}, false,
+                        [prepared.declaration.blob_id]);
+        $("added-file").value = "";
+      }, "file_sent");
     });
     $("consent-form").addEventListener("submit", function (event) {
       event.preventDefault();

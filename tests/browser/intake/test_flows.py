@@ -72,18 +72,26 @@ def test_the_inbox_reads_a_verified_reply_sends_a_message_and_withdraws(
     page.fill("#message", "One more detail")
     page.click("#message-form button[type=submit]")
     page.locator("#inbox-result").filter(has_text="Sent").wait_for(timeout=30_000)
+    page.set_input_files("#added-file", files=[{"name": "later.txt", "mimeType": "text/plain",
+                                                "buffer": b"a file added later"}])
+    page.click("#file-form button[type=submit]")
+    page.locator("#inbox-result").filter(has_text="File sent").wait_for(timeout=60_000)
     page.click("#withdraw-all")
     page.locator("#inbox-state").filter(has_text="withdrew").wait_for(timeout=30_000)
     for body in sent_bodies:
         assert receipt.split()[1].encode() not in body  # the receipt never leaves the page
         assert b"One more detail" not in body
+        assert b"a file added later" not in body
+        assert b"later.txt" not in body
     engine = sa.create_engine(instance.config.database_url)
     with engine.connect() as conn:
         state = conn.execute(sa.text("SELECT state FROM reports")).scalar_one()
+        attached = conn.execute(sa.text("SELECT report_id FROM blobs")).scalar_one()
         sealed = [r[0] for r in conn.execute(sa.text(
             "SELECT sealed FROM events WHERE direction='from_reporter' ORDER BY seq"))]
     engine.dispose()
     assert state == "withdrawn"
+    assert attached == report_id
     from vault import open as vault_open
 
     key_id, pair = next(iter(instance.reviewers.items()))
@@ -91,7 +99,14 @@ def test_the_inbox_reads_a_verified_reply_sends_a_message_and_withdraws(
         sealed, key_id, pair.x25519_sk, intake_kit.verified_bundle(instance),
         reporter_signing_pk=keys.signing_pk, report_id=report_id)
     assert [(e.type, e.payload.get("text")) for e in events] == [
-        ("message", "One more detail"), ("withdrawal", None)]
+        ("message", "One more detail"), ("file_added", None), ("withdrawal", None)]
+    from vault.attachments import SealedAttachment, open_attachment
+    from vault.blobs import backend_for
+
+    entry = SealedAttachment.from_manifest(events[1].payload["attachments"][0])
+    backend = backend_for(instance.config.blob_dir)
+    assert (entry.name, entry.type) == ("later.txt", "text/plain")
+    assert b"".join(open_attachment(entry, backend.open)) == b"a file added later"
     context.close()
 
 
