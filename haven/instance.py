@@ -44,7 +44,13 @@ from vault.keys import (
 SUBKEY_PURPOSES = ("bundle", "release", "manifest", "checkpoint")
 SUBKEY_VALIDITY_DAYS = 365
 BUNDLE_VALIDITY_DAYS = 30
-SECRET_FILES = ("lookup-pepper.key", "audit-target.key", "session-secret.key", "totp-wrap.key")
+SECRET_FILES = (
+    "lookup-pepper.key",
+    "audit-target.key",
+    "session-secret.key",
+    "pow-secret.key",
+    "totp-wrap.key",
+)
 ROOT_KEY_FILE = "organisation-root.key"
 
 

@@ -68,8 +68,11 @@ class ProofOfWork:
         load_per_minute: int,
         ttl: int,
         clock: Callable[[], float] = time.time,
+        key: bytes | None = None,
     ) -> None:
-        self._key = secrets.token_bytes(32)
+        # Every intake worker and host of one instance must share the key, or a challenge
+        # issued by one worker is refused by the next (see shared_pow_key).
+        self._key = key or secrets.token_bytes(32)
         self._spent = spent
         self._base = base_difficulty
         self._max = max_difficulty
@@ -143,3 +146,28 @@ def solve(token: str, binding: str, difficulty: int) -> str:
     while leading_zero_bits(solution_hash(token, binding, str(counter))) < difficulty:
         counter += 1
     return str(counter)
+
+
+POW_KEY_FILE = "pow-secret.key"
+POW_KEY_BYTES = 32
+
+
+def shared_pow_key(keys_dir) -> bytes:
+    """The instance's challenge-MAC key, made once (race-free) by whichever process needs it
+    first. A runtime secret: backups leave it out (vault/backup.py keeps only listed keys)."""
+    import os
+
+    path = keys_dir / POW_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(POW_KEY_BYTES))
+    for _ in range(50):  # another process may be between creating and writing the file
+        text = path.read_text("ascii").strip()
+        if len(text) == 2 * POW_KEY_BYTES:
+            return bytes.fromhex(text)
+        time.sleep(0.01)
+    raise ValueError(f"{path} must hold {POW_KEY_BYTES} bytes as hex")

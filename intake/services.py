@@ -19,7 +19,7 @@ from haven.config import HavenConfig
 from intake.chain_heads import ChainHeads
 from intake.config import IntakeConfig
 from intake.errors import IntakeConfigError
-from intake.pow import ProofOfWork, SpentStore
+from intake.pow import ProofOfWork, SpentStore, shared_pow_key
 from intake.ratelimit import RotatingAddressKey, address_key_for
 from intake.site import SiteBuild, build_site
 
@@ -72,6 +72,7 @@ def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeSe
         max_difficulty=intake_config.pow_max_difficulty,
         load_per_minute=intake_config.pow_load_per_minute,
         ttl=intake_config.pow_ttl_seconds,
+        key=shared_pow_key(config.keys_dir),
     )
     from intake.storage import open_storage
 

@@ -102,3 +102,24 @@ def test_the_nojs_queue_waits_longer_as_load_rises():
     for _ in range(16):
         pow_.count_submission()
     assert queue_delay(services) == 8.0  # two more bits of difficulty: four times the wait
+
+
+def test_workers_of_one_instance_accept_each_others_challenges(tmp_path):
+    from intake.pow import shared_pow_key
+
+    storage = MemoryStorage()
+    spent = SpentStore(lambda: storage)
+    workers = [
+        ProofOfWork(spent, base_difficulty=6, max_difficulty=10, load_per_minute=4, ttl=600,
+                    clock=Clock(), key=shared_pow_key(tmp_path))
+        for _ in range(2)
+    ]
+    challenge = workers[0].issue("submit")
+    counter = solve(challenge.token, "cd" * 32, challenge.difficulty)
+
+    workers[1].verify(challenge.token, counter, scope="submit", binding="cd" * 32)
+
+    assert (tmp_path / "pow-secret.key").stat().st_mode & 0o777 == 0o600
+    stranger = make()  # another instance's key: its challenges mean nothing here
+    with pytest.raises(ProofOfWorkError):
+        stranger.verify(challenge.token, counter, scope="submit", binding="cd" * 32)
