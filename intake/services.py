@@ -8,6 +8,7 @@ never holds a key that opens a report.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from intake.site import SiteBuild, build_site
 PEPPER_FILE = "lookup-pepper.key"
 HEADS_DIR = "intake-heads"
 PEPPER_BYTES = 32
+log = logging.getLogger("haven.intake")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class IntakeServices:
     rate_key: RotatingAddressKey
     pow: ProofOfWork
     pepper: bytes
-    bundle: PublishedBundle
+    bundle: CurrentBundle  # reads like a PublishedBundle; follows republished bundles
     sessions: object  # sqlalchemy sessionmaker for the vault database
     uploads: object  # vault.uploads.Uploads
     nojs_slots: threading.BoundedSemaphore
@@ -85,7 +87,7 @@ def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeSe
         rate_key=rate_key,
         pow=proof,
         pepper=load_pepper(config.keys_dir / PEPPER_FILE),
-        bundle=load_bundle(config),
+        bundle=CurrentBundle(config),
         sessions=sessions,
         uploads=uploads,
         nojs_slots=threading.BoundedSemaphore(intake_config.nojs_concurrency),
@@ -104,6 +106,53 @@ def load_pepper(path: Path) -> bytes:
     if len(pepper) != PEPPER_BYTES:
         raise IntakeConfigError(f"{path} must hold {PEPPER_BYTES} bytes as hex")
     return pepper
+
+
+class CurrentBundle:
+    """The published bundle, read again whenever public/bundle.json changes on disk.
+
+    A republish (a new reviewer, an offboarding, a new triage set) must reach the next report
+    without restarting the intake, or reports would keep being sealed to retired keys. A new
+    file that does not verify, or that rolls the serial back, is refused and the last good
+    bundle stays in use: the intake never serves a bundle the browsers would reject.
+    Attribute reads (``.document``, ``.sha256``, ``.parsed`` …) go to the current bundle.
+    """
+
+    def __init__(self, config: HavenConfig) -> None:
+        self._config = config
+        self._lock = threading.Lock()
+        self._stamp = self._file_stamp()
+        self._bundle = load_bundle(config)
+
+    def _file_stamp(self) -> tuple[int, int, int]:
+        try:
+            stat = self._config.bundle_path.stat()
+        except OSError:
+            return (0, 0, 0)
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    def current(self) -> PublishedBundle:
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return self._bundle
+        with self._lock:
+            if stamp != self._stamp:
+                self._stamp = stamp
+                try:
+                    fresh = load_bundle(self._config)
+                except IntakeConfigError as exc:
+                    log.error("new bundle refused, keeping serial %s: %s",
+                              self._bundle.serial, exc)
+                else:
+                    if fresh.serial >= self._bundle.serial:
+                        self._bundle = fresh
+                    else:
+                        log.error("bundle serial %s rolls back %s: refused",
+                                  fresh.serial, self._bundle.serial)
+            return self._bundle
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.current(), name)
 
 
 def load_bundle(config: HavenConfig) -> PublishedBundle:
