@@ -40,6 +40,19 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     yield from _fresh_postgres_database(server)
 
 
+@pytest.fixture
+def spare_database_url(database_url: str) -> Iterator[str | None]:
+    """A second empty database of the same kind as ``database_url`` (restore targets).
+
+    None on SQLite, where the code under test makes the file itself.
+    """
+    server = os.environ.get("HAVEN_TEST_POSTGRES_URL")
+    if not server:
+        yield None
+        return
+    yield from _fresh_postgres_database(server)
+
+
 def _fresh_postgres_database(server: str) -> Iterator[str]:
     import sqlalchemy as sa
 

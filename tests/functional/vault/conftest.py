@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 
 @dataclass(frozen=True)
@@ -39,22 +36,3 @@ def store_instance(tmp_path, database_url) -> StoreInstance:
         load_signing_key(keys / "checkpoint.key", purpose="checkpoint"),
         load_audit_key(keys / "audit-target.key"),
     )
-
-
-@pytest.fixture
-def spare_database_url(database_url):
-    """A second empty database of the same kind (None on SQLite: restore makes a file)."""
-    server = os.environ.get("HAVEN_TEST_POSTGRES_URL")
-    if not server:
-        yield None
-        return
-    name = f"haven_s_{secrets.token_hex(6)}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server.rpartition('/')[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

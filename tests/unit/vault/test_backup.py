@@ -70,27 +70,8 @@ def custodians():
     return [pyrage.x25519.Identity.generate() for _ in range(2)]
 
 
-@pytest.fixture
-def target_database(database_url):
-    """A second, empty database of the same kind as ``database_url``."""
-    server = os.environ.get("HAVEN_TEST_POSTGRES_URL")
-    if not server:
-        yield None
-        return
-    name = f"haven_r_{secrets.token_hex(6)}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server.rpartition('/')[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def test_round_trip_keeps_ciphertext_and_audit_chain(tmp_path, database_url, custodians,
-                                                     target_database):
+                                                     spare_database_url):
     sources = _make_instance(tmp_path / "live", database_url)
     checkpoint = SigningKey.generate()
     report_id, blob_id = _seed(database_url, sources.blob_dir, checkpoint)
@@ -106,9 +87,9 @@ def test_round_trip_keeps_ciphertext_and_audit_chain(tmp_path, database_url, cus
     identity_file.write_text(f"# custodian two\n{custodians[1]}\n")
     restored = tmp_path / "restored"
     result = restore_backup(archive, load_identities(identity_file), restored,
-                            database_url=target_database)
+                            database_url=spare_database_url)
     assert result.blobs == 1
-    restored_url = target_database or f"sqlite:///{restored / 'vault.db'}"
+    restored_url = spare_database_url or f"sqlite:///{restored / 'vault.db'}"
     assert _snapshot(restored_url) == _snapshot(database_url)
     original = sources.blob_dir / blob_id[:2] / blob_id[2:4] / blob_id
     copy = restored / "blobs" / blob_id[:2] / blob_id[2:4] / blob_id
@@ -139,18 +120,18 @@ def test_one_recipient_is_not_enough(tmp_path, database_url, custodians):
 
 
 def test_wrong_key_or_damaged_archive_restores_nothing(tmp_path, database_url, custodians,
-                                                       target_database):
+                                                       spare_database_url):
     sources = _make_instance(tmp_path / "live", database_url)
     _seed(database_url, sources.blob_dir, SigningKey.generate())
     archive = tmp_path / "vault.age"
     create_backup(sources, archive, [str(c.to_public()) for c in custodians])
     stranger = pyrage.x25519.Identity.generate()
     with pytest.raises(BackupError):
-        restore_backup(archive, [stranger], tmp_path / "r1", database_url=target_database)
+        restore_backup(archive, [stranger], tmp_path / "r1", database_url=spare_database_url)
     truncated = tmp_path / "truncated.age"
     truncated.write_bytes(archive.read_bytes()[:-200])
     with pytest.raises(BackupError):
-        restore_backup(truncated, [custodians[0]], tmp_path / "r2", database_url=target_database)
+        restore_backup(truncated, [custodians[0]], tmp_path / "r2", database_url=spare_database_url)
     assert not (tmp_path / "r1").exists()
     assert not (tmp_path / "r2").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r")] == []
