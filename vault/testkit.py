@@ -5,13 +5,17 @@ org_id="org-test") -> KeySet`` builds a root, a certified bundle subkey, reviewe
 and a signed bundle (triage = the first ``triage`` reviewers), deterministically when a
 ``seed`` is given. ``KeySet.verified(today=None)`` verifies the bundle against the root's
 fingerprint; ``KeySet.rebundle(...)`` issues another bundle with the same keys.
+``FreshTotpCodes().code(account, secret)`` gives a TOTP code the vault will accept for every
+sign-in of a test, however many there are.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyotp
 from nacl.signing import SigningKey
 
 from vault.bundle import VerifiedBundle, build_bundle, verify_bundle
@@ -75,3 +79,35 @@ def make_keyset(
     partial = KeySet(org_id, root, bundle_key, cert, pairs, triage_ids, {}, today)
     doc = partial.rebundle(serial=serial, issued_at=today)
     return KeySet(org_id, root, bundle_key, cert, pairs, triage_ids, doc, today)
+
+
+class FreshTotpCodes:
+    """TOTP codes for tests that sign the same account in many times.
+
+    The vault accepts one step of drift either way and never the same step twice, so each
+    code here belongs to a step after the account's last one, and never to a step that could
+    slide out of the window before the server checks it: the current step (valid for the next
+    30 s and for 30 s after it ends) or the next one. When both are used up it waits for the
+    clock to move on — at most one step. The previous step is taken only while at least
+    ``margin`` seconds of the current step are left, so a slow request cannot outlive it.
+    """
+
+    def __init__(self, *, step_seconds: int = 30, margin: float = 10.0) -> None:
+        self._last: dict[str, int] = {}
+        self._step_seconds = step_seconds
+        self._margin = margin
+
+    def step(self, account: str) -> int:
+        while True:
+            now = time.time()
+            current = int(now // self._step_seconds)
+            left = (current + 1) * self._step_seconds - now
+            earliest = current - 1 if left > self._margin else current
+            step = max(self._last.get(account, earliest - 1) + 1, earliest)
+            if step <= current + 1:
+                self._last[account] = step
+                return step
+            time.sleep((step - 1) * self._step_seconds - now + 0.05)
+
+    def code(self, account: str, secret: str) -> str:
+        return pyotp.TOTP(secret).at(self.step(account) * self._step_seconds)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyotp
 import pytest
 
 from reviewer.app import create_app as create_reviewer_app
@@ -25,6 +23,7 @@ from vault.db import transaction
 from vault.format import parse_envelope
 from vault.receipts import ReceiptKeys, keys_from_master
 from vault.seal import seal_attachment_bytes, seal_report, seal_reporter_event
+from vault.testkit import FreshTotpCodes
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                   r'name="csrf_token" value="([^"]+)"')
@@ -44,14 +43,11 @@ class Rv:
     api_url: str
     app: Any
     reports: dict[str, SubmittedReport] = field(default_factory=dict)
-    _steps: dict[str, int] = field(default_factory=dict)
+    codes: FreshTotpCodes = field(default_factory=FreshTotpCodes)
 
     def totp(self, username: str) -> str:
         """A fresh code per login: the API never accepts a TOTP step twice."""
-        secret = self.instance.people[username].totp_secret
-        step = max(self._steps.get(username, -10) + 1, int(time.time()) // 30 - 1)
-        self._steps[username] = step
-        return pyotp.TOTP(secret).at(step * 30)
+        return self.codes.code(username, self.instance.people[username].totp_secret)
 
     def driver(self, username: str | None = None, *, unlock: bool = True) -> RvDriver:
         driver = RvDriver(self, self.app.test_client())

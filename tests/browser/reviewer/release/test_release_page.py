@@ -5,9 +5,7 @@ reporter's signed consent the draft is signed; the coordinator approves it."""
 from __future__ import annotations
 
 import random
-import time
 
-import pyotp
 import pytest
 
 from vault.canonical import utc_day
@@ -22,11 +20,11 @@ FIELDS = {
 }
 
 
-def sign_in(browser, world, username: str, step: int):  # type: ignore[no-untyped-def]
+def sign_in(browser, world, username: str):  # type: ignore[no-untyped-def]
     page = browser.new_context().new_page()
     base = world.reviewer_url
     account = next(a for a in world.created.accounts if a.username == username)
-    code = pyotp.TOTP(account.totp_secret).at((int(time.time()) // 30 + step) * 30)
+    code = world.totp.code(username, account.totp_secret)
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -44,7 +42,7 @@ def test_release_form_in_chromium(browser, served_release_world):
     world.seed_matching(6, random.Random(7))
     world.seed_matching(1, random.Random(8), acts=["threats"])
     report = world.submit(FIELDS)
-    vera = sign_in(browser, world, "vera", -1)
+    vera = sign_in(browser, world, "vera")
     errors = []
     vera.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     base = world.reviewer_url
@@ -80,7 +78,7 @@ def test_release_form_in_chromium(browser, served_release_world):
     assert vera.locator("#gate-verdict").inner_text() == "All eight rules hold."
     assert vera.locator("text=Approve, sign and send").count() == 0  # not the approver
 
-    coord = sign_in(browser, world, "coord", -1)
+    coord = sign_in(browser, world, "coord")
     coord.goto(f"{base}/release/reports/{report.report_id}")
     coord.fill("#approve-pass", PASSPHRASE)
     coord.click("text=Approve, sign and send")

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
-import pyotp
 import pytest
 
 from reviewer.unworkflow.sealing import open_package
@@ -37,7 +35,7 @@ def sign_in(browser, world, username: str):  # type: ignore[no-untyped-def]
     page = browser.new_context(accept_downloads=True).new_page()
     base = world.reviewer_url
     account = next(a for a in world.created.accounts if a.username == username)
-    code = pyotp.TOTP(account.totp_secret).at((int(time.time()) // 30 - 1) * 30)
+    code = world.totp.code(username, account.totp_secret)
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)

@@ -14,12 +14,10 @@ import random
 import re
 import secrets
 import socket
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 import requests
 
@@ -40,6 +38,7 @@ from vault.format import parse_envelope
 from vault.keys import load_signing_key
 from vault.receipts import ReceiptKeys, keys_from_master
 from vault.seal import seal_attachment_bytes, seal_report, seal_reporter_event
+from vault.testkit import FreshTotpCodes
 
 PASSWORD = "release test password"  # noqa: S105 - test accounts
 PASSPHRASE = "release test passphrase"  # noqa: S105 - test keys
@@ -62,8 +61,7 @@ class Reviewer:
         self.world = world
         self.client = world.reviewer_app.test_client()
         account = next(a for a in world.created.accounts if a.username == username)
-        step = int(time.time()) // 30 + world.totp_offset(username)
-        code = pyotp.TOTP(account.totp_secret).at(step * 30)
+        code = world.totp.code(username, account.totp_secret)
         answer = self.client.post("/login", data={
             "csrf_token": self.csrf("/login"), "username": username, "password": PASSWORD,
             "totp": code})
@@ -97,17 +95,11 @@ class World:
     org_b: SigningOrganisation = field(default_factory=lambda: SigningOrganisation("org-b"))
     reviewer_url: str = ""
     api_url: str = ""
-    _totp_steps: dict[str, int] = field(default_factory=dict)
+    totp: FreshTotpCodes = field(default_factory=FreshTotpCodes)
 
     @property
     def runtime(self):  # type: ignore[no-untyped-def]
         return self.reviewer_app.extensions[EXTENSION]
-
-    def totp_offset(self, username: str) -> int:
-        """A TOTP step never used before by this account (the API refuses replays)."""
-        offset = self._totp_steps.get(username, -2) + 1
-        self._totp_steps[username] = offset
-        return offset
 
     def write_record_as(self, username: str, kind: str, content: dict[str, Any],
                         report_id: str) -> None:
@@ -125,10 +117,9 @@ class World:
         body = seal_record(kind=kind, content=content, keys=holder.keys("forge"),
                            recipients=recipients, report_id=report_id)
         account = next(a for a in self.created.accounts if a.username == username)
-        step = int(time.time()) // 30 + self.totp_offset(username)
         client = VaultClient(self.api_url)
         token = client.login(username, PASSWORD,
-                             totp=pyotp.TOTP(account.totp_secret).at(step * 30)).token
+                             totp=self.totp.code(username, account.totp_secret)).token
         client.with_token(token).post_record(body)
 
     def reviewer(self, username: str) -> Reviewer:
