@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from casebase import stats
 from casebase.countries import country_names
 from casebase.errors import NotFound
-from casebase.models import Record
-from casebase.records import record_view
+from casebase.models import Record, RecordAttachment
+from casebase.records import attachment_bytes, record_view
 from casebase.search import CaseQuery, SearchResult, related, search, visible
 from haven.taxonomy import load_taxonomy
 
@@ -54,6 +54,17 @@ def visible_record(session: Session, record_id: str, tiers: Iterable[str], today
     if record is None:
         raise NotFound("No such page or case.")
     return record
+
+
+def case_attachment(session: Session, record_id: str, sha256: str, tiers: Iterable[str],
+                    today: str) -> tuple[Record, RecordAttachment]:
+    """An attachment of a record this reader may see; anything else is the same NotFound
+    as an unknown case (a withdrawn record's attachments were deleted with it)."""
+    record = visible_record(session, record_id, tiers, today)
+    found = attachment_bytes(session, record_id, sha256)
+    if found is None:
+        raise NotFound("No such page or case.")
+    return record, found
 
 
 def case_page(session: Session, record_id: str, tiers: Iterable[str],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from casebase.attachments import AttachmentLimits
 from haven.config import HavenConfig
 from haven.errors import ConfigError
 
@@ -19,7 +20,12 @@ _DEFAULTS: dict[str, Any] = {
     "page_size": 20,
     "partner_session_minutes": 60,
     "suppression_threshold": 5,
+    # Scrubbed images released with records (S15); at least the reviewer's
+    # release_attachment_max_bytes / release_attachments_max_bytes.
+    "attachment_max_bytes": 4 * 1024 * 1024,
+    "attachments_max_bytes": 10 * 1024 * 1024,
 }
+MIN_ATTACHMENT_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,12 @@ class CasebaseConfig:
     suppression_threshold: int = 5
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8082"
+    attachment_max_bytes: int = 4 * 1024 * 1024
+    attachments_max_bytes: int = 10 * 1024 * 1024
+
+    @property
+    def attachment_limits(self) -> AttachmentLimits:
+        return AttachmentLimits(self.attachment_max_bytes, self.attachments_max_bytes)
 
     @property
     def feed_key_path(self) -> Path:
@@ -50,6 +62,9 @@ def casebase_config(haven: HavenConfig, **overrides: Any) -> CasebaseConfig:
         raise ConfigError("casebase.page_size must be between 1 and 100")
     if raw["suppression_threshold"] < MIN_THRESHOLD:
         raise ConfigError("casebase.suppression_threshold must be at least 2")
+    if min(raw["attachment_max_bytes"], raw["attachments_max_bytes"]) < MIN_ATTACHMENT_BYTES:
+        raise ConfigError("casebase.attachment_max_bytes and attachments_max_bytes must be "
+                          "at least 1024")
     secret = raw.get("secret_key") or _read_secret(haven.keys_dir / "session-secret.key")
     return CasebaseConfig(
         database_url=raw.get("database_url_override") or haven.casebase_database_url,
@@ -61,6 +76,8 @@ def casebase_config(haven: HavenConfig, **overrides: Any) -> CasebaseConfig:
         suppression_threshold=raw["suppression_threshold"],
         secret_key=secret,
         base_url=haven.casebase_url,
+        attachment_max_bytes=raw["attachment_max_bytes"],
+        attachments_max_bytes=raw["attachments_max_bytes"],
     )
 
 

@@ -4,7 +4,8 @@ Uwazi imports a CSV with a header row of property names, one entity per row, ``t
 first, thesaurus values by label and ``|`` between the values of a multi-select. Every
 export carries its snapshot date (a ``snapshot_date`` column, key or header line) and only
 what the reader's tier may see. Cells a spreadsheet could run as a formula are neutralised
-(S22).
+(S22). Attachments are listed by their sha256 (``|`` between them), never as bytes; the
+image itself is at ``/cases/<record_id>/attachments/<sha256>``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ CSV_COLUMNS = (
     "title", "record_id", "kind", "country", "year", "year_to", "gender", "role", "acts",
     "perpetrators", "mechanisms", "engagement", "verification_status", "anonymity_requested",
     "named", "detained", "surveillance", "restrictive_law", "narrative", "un_actors",
-    "follow_up", "outcome", "sg_citations", "organisation", "tier", "version", "snapshot_date",
+    "follow_up", "outcome", "sg_citations", "attachments", "organisation", "tier", "version",
+    "snapshot_date",
 )
 
 
@@ -57,7 +59,9 @@ def csv_row(case: dict[str, Any], snapshot_date: str) -> list[str]:
         "verification_status": label("verification_status", case["verification"]),
         "narrative": case["narrative"], "un_actors": _multi(case["un_actors"]),
         "follow_up": _multi(follow_up), "outcome": label("case_outcomes", case["outcome"]),
-        "sg_citations": _multi(citations), "organisation": case["org_id"],
+        "sg_citations": _multi(citations),
+        "attachments": _multi(a["sha256"] for a in case.get("attachments", [])),
+        "organisation": case["org_id"],
         "tier": case["tier"], "version": str(case["version"]), "snapshot_date": snapshot_date,
     }
     for flag in ("anonymity_requested", "named", "detained", "surveillance", "restrictive_law"):

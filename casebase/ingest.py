@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casebase import stats
+from casebase.attachments import AttachmentLimits, VerifiedAttachment, verify_attachments
 from casebase.errors import InvalidPackage, OrgMismatch, RecordWithdrawn, VersionConflict
 from casebase.models import Record, RecordDocument, Tombstone
 from casebase.records import delete_record, store_release
@@ -43,10 +44,12 @@ def ingest(
     publication_delay_days: int,
     publish_now: bool = False,
     threshold: int = 5,
+    limits: AttachmentLimits = AttachmentLimits(),  # noqa: B008 - frozen, immutable
 ) -> IngestResult:
     """Validate, verify and apply one signed package. The caller commits."""
-    signed = raw if isinstance(raw, dict) else parse_package(raw)
+    signed = raw if isinstance(raw, dict) else parse_package(raw, limits.max_package_bytes)
     body = validate_package(signed, today)
+    attachments = verify_attachments(body["record"], limits) if body["type"] == "release" else []
     try:
         verify_package_signatures(signed)
     except VaultError as exc:
@@ -55,6 +58,8 @@ def ingest(
                                body.get("release_certificate"))
     package_json = canonical_json(signed).decode("utf-8")
     sha = hashlib.sha256(package_json.encode("utf-8")).hexdigest()
+    if attachments:  # the bytes are kept once, in record_attachments
+        package_json = canonical_json(without_attachment_data(signed)).decode("utf-8")
     tombstone = session.get(Tombstone, body["record_id"])
     if tombstone is not None:
         if tombstone.org_id != body["org_id"]:
@@ -77,14 +82,23 @@ def ingest(
     if body["type"] == "tombstone":
         return _withdraw(session, body, package_json, sha, today=today, threshold=threshold)
     return _release(session, body, package_json, sha, anchor, today=today,
-                    existed=current is not None,
+                    existed=current is not None, attachments=attachments,
                     delay_days=publication_delay_days, publish_now=publish_now)
+
+
+def without_attachment_data(signed: dict[str, Any]) -> dict[str, Any]:
+    """The package as stored: each attachment without ``data`` (its hash stays, so the
+    bytes in record_attachments put back restore the signed package)."""
+    body = signed["package"]
+    record = {**body["record"], "attachments": [
+        {k: v for k, v in a.items() if k != "data"} for a in body["record"]["attachments"]]}
+    return {**signed, "package": {**body, "record": record}}
 
 
 def _release(
     session: Session, body: dict[str, Any], package_json: str, sha: str, anchor: str, *,
-    today: str,
-    existed: bool, delay_days: int, publish_now: bool,
+    today: str, existed: bool, attachments: list[VerifiedAttachment], delay_days: int,
+    publish_now: bool,
 ) -> IngestResult:
     if publish_now or delay_days == 0:
         state, publish_after = "published", today
@@ -92,7 +106,8 @@ def _release(
         due = dt.date.fromisoformat(today) + dt.timedelta(days=delay_days)
         state, publish_after = "pending", due.isoformat()
     store_release(session, body, package_json, sha, today=today,
-                  publish_after=publish_after, state=state, anchor=anchor)
+                  publish_after=publish_after, state=state, anchor=anchor,
+                  attachments=attachments)
     if existed:
         return IngestResult("updated", body["record_id"], 200, state)
     return IngestResult("created", body["record_id"], 201, state)

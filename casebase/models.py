@@ -7,7 +7,7 @@ in ``record_terms`` so filters are indexed lookups.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DAY = String(10)
@@ -103,6 +103,28 @@ class RecordDocument(Base):
     package_json: Mapped[str] = mapped_column(Text)
     search_document: Mapped[str] = mapped_column(Text)
     # PostgreSQL also has search_vector, generated from search_document (migration 0001).
+
+
+class RecordAttachment(Base):
+    """A scrubbed image released with a record (S15), checked at ingest: its hash, size,
+    type by magic bytes, and no EXIF/XMP/ICC/comment/text chunk. The stored
+    ``package_json`` keeps the entry without ``data``; a tombstone deletes the bytes with
+    the record (migration 0002)."""
+
+    __tablename__ = "record_attachments"
+    record_id: Mapped[str] = mapped_column(
+        ForeignKey("records.record_id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    caption: Mapped[str | None] = mapped_column(Text, nullable=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (
+        Index("ix_record_attachments_sha256", "record_id", "sha256", unique=True),
+    )
 
 
 class RecordTerm(Base):

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from casebase.attachments import VerifiedAttachment
 from casebase.countries import COUNTRY_REGION, country_name
 from casebase.db import index_record, unindex_record
-from casebase.models import FollowUp, Record, RecordDocument, RecordTerm
+from casebase.models import FollowUp, Record, RecordAttachment, RecordDocument, RecordTerm
 from haven.taxonomy import load_taxonomy
 
 MULTI_VALUED = ("acts", "perpetrators", "mechanisms")
@@ -26,6 +27,7 @@ def month_of(date: str) -> str:
 def store_release(
     session: Session, body: dict[str, Any], package_json: str, sha: str, *, today: str,
     publish_after: str, state: str, anchor: str,
+    attachments: list[VerifiedAttachment] | None = None,
 ) -> Record:
     """Insert or replace the record of ``body``; partner follow-ups survive an update."""
     data = body["record"]
@@ -52,6 +54,7 @@ def store_release(
         record_id=record.record_id, search_document="")
     document.package_json = package_json
     session.add(document)
+    store_attachments(session, record.record_id, attachments or [])
     session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record.record_id))
     for vocabulary in MULTI_VALUED:
         for term in data[vocabulary]:
@@ -70,6 +73,33 @@ def store_release(
     session.flush()
     refresh_derived(session, record)
     return record
+
+
+def store_attachments(session: Session, record_id: str,
+                      attachments: list[VerifiedAttachment]) -> None:
+    """A new version's attachments replace the earlier version's."""
+    session.execute(sa.delete(RecordAttachment).where(RecordAttachment.record_id == record_id))
+    session.flush()
+    for a in attachments:
+        session.add(RecordAttachment(record_id=record_id, position=a.position,
+                                     sha256=a.sha256, media_type=a.media_type, size=a.size,
+                                     caption=a.caption, data=a.data))
+
+
+def attachment_list(session: Session, record_id: str) -> list[dict[str, Any]]:
+    """The attachments of a record, without their bytes (hash, type, size, caption)."""
+    rows = session.execute(
+        sa.select(RecordAttachment.sha256, RecordAttachment.media_type, RecordAttachment.size,
+                  RecordAttachment.caption)
+        .where(RecordAttachment.record_id == record_id).order_by(RecordAttachment.position))
+    return [{"sha256": r.sha256, "media_type": r.media_type, "size": r.size,
+             "caption": r.caption} for r in rows]
+
+
+def attachment_bytes(session: Session, record_id: str,
+                     sha256: str) -> RecordAttachment | None:
+    return session.scalar(sa.select(RecordAttachment).where(
+        RecordAttachment.record_id == record_id, RecordAttachment.sha256 == sha256))
 
 
 def refresh_derived(session: Session, record: Record) -> None:
@@ -97,6 +127,7 @@ def delete_record(session: Session, record_id: str) -> None:
     existing = session.get(Record, record_id)
     unindex_record(session, existing.search_rowid if existing is not None else None)
     session.execute(sa.delete(FollowUp).where(FollowUp.record_id == record_id))
+    session.execute(sa.delete(RecordAttachment).where(RecordAttachment.record_id == record_id))
     session.execute(sa.delete(RecordTerm).where(RecordTerm.record_id == record_id))
     session.execute(sa.delete(RecordDocument).where(RecordDocument.record_id == record_id))
     session.execute(sa.delete(Record).where(Record.record_id == record_id))
@@ -147,6 +178,7 @@ def record_view(session: Session, record: Record) -> dict[str, Any]:
         ],
         "outcome": record.outcome,
         "sg_citations": data.get("sg_citations", []),
+        "attachments": attachment_list(session, record.record_id),
         "last_activity": record.last_activity,
         "released_on": record.publish_after,
     }

@@ -11,7 +11,7 @@ import jsonschema_rs
 
 from casebase.errors import InvalidPackage
 
-MAX_PACKAGE_BYTES = 256 * 1024
+MAX_PACKAGE_BYTES = 256 * 1024  # without attachments; the configured cap adds theirs
 
 
 @cache
@@ -37,10 +37,10 @@ def _first_error(validator: Any, instance: Any, prefix: str) -> None:
         raise InvalidPackage(f"schema: at {where or '(root)'}: {first.message}"[:300])
 
 
-def parse_package(raw: bytes | str) -> dict[str, Any]:
+def parse_package(raw: bytes | str, max_bytes: int = MAX_PACKAGE_BYTES) -> dict[str, Any]:
     """Decode a signed package from bytes; 422 on anything that is not a JSON object."""
-    if len(raw) > MAX_PACKAGE_BYTES:
-        raise InvalidPackage(f"package larger than {MAX_PACKAGE_BYTES} bytes")
+    if len(raw) > max_bytes:
+        raise InvalidPackage(f"package larger than {max_bytes} bytes")
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

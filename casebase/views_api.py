@@ -24,12 +24,15 @@ _DAY = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 @api.post("/ingest")
 def ingest():  # type: ignore[no-untyped-def]
     settings = auth.state()["settings"]
+    # Packages may carry scrubbed images: this route alone takes more than the app's cap.
+    request.max_content_length = settings.attachment_limits.max_package_bytes
     session, raw = auth.db(), request.get_data()
     for attempt in (1, 2):
         try:
             result = ingest_package(session, raw, today=auth.today(),
                                     publication_delay_days=settings.publication_delay_days,
-                                    threshold=settings.suppression_threshold)
+                                    threshold=settings.suppression_threshold,
+                                    limits=settings.attachment_limits)
             session.commit()
             break
         except IntegrityError:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext
 
 from casebase import auth, browse, exports, trends
+from casebase.attachments import sniff_extension
 from casebase.charts import render_png, render_svg
 from casebase.countries import country_name
 from casebase.errors import NotFound
@@ -41,6 +42,24 @@ def case(record_id: str) -> str:
         raise NotFound("No such page or case.")
     page = browse.case_page(auth.db(), record_id, auth.tiers(), auth.today())
     return render_template("case.html", **page)
+
+
+@public.get("/cases/<record_id>/attachments/<sha256>")
+def attachment(record_id: str, sha256: str) -> Response:
+    """A scrubbed image of a case, as stored: its type is the one checked at ingest, never
+    guessed; public-tier images may be cached but are revalidated, so a withdrawal counts
+    at the next look; partner-tier ones are never stored by a cache."""
+    if not (re.fullmatch(r"[0-9a-f]{32}", record_id) and re.fullmatch(r"[0-9a-f]{64}", sha256)):
+        raise NotFound("No such page or case.")
+    record, found = browse.case_attachment(auth.db(), record_id, sha256, auth.tiers(),
+                                           auth.today())
+    response = Response(found.data, mimetype=found.media_type)
+    name = f"case-{record_id[:8]}-{found.position + 1}.{sniff_extension(found.media_type)}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = ("no-cache" if record.tier == "public"
+                                         else "private, no-store")
+    response.set_etag(found.sha256)
+    return response.make_conditional(request)
 
 
 @public.get("/trends")

@@ -7,18 +7,17 @@ from typing import Any
 
 from haven.taxonomy import load_taxonomy
 from reviewer.redaction import latest_version, preview
+from reviewer.release.attachments import RELEASE_MEDIA_TYPES
 from reviewer.release.context import ReportContext, load_context
 from reviewer.release.draft import citation_line, follow_up_line
 from reviewer.release.errors import ReleaseError
 from reviewer.release.metadata import metadata_found
+from reviewer.release.runtime import release_runtime
 from reviewer.report_fields import incident_acts, narrative, triage_defaults
-from reviewer.scrub import scrub
 from reviewer.service import write_record
-from reviewer.state import reviewer_state
 from reviewer.web import api
 from reviewer.workspace import report_state
 from vault.canonical import utc_day
-from vault.open import open_attachment
 
 RECORD_FIELDS = ("kind", "title", "name", "country", "year", "gender", "role", "acts",
                  "perpetrators", "mechanisms", "engagement", "anonymity_requested", "named",
@@ -81,6 +80,11 @@ def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
         value = flat.get(name)
         flat[name] = list(value) if isinstance(value, list | tuple) else (
             [value] if value else [])
+    captions = values.get("captions")
+    flat["caption_of"] = {
+        **dict(zip(flat["attachments"], captions if isinstance(captions, list | tuple)
+                   else [], strict=False)),
+        **{k[len("caption-"):]: v for k, v in values.items() if k.startswith("caption-")}}
     return flat
 
 
@@ -94,15 +98,20 @@ def approve_attachment(report_id: str, blob_id: str) -> list[str]:
     """Scrub one attachment in the sandbox, check the copy, and approve it if clean.
 
     Returns the metadata found (empty when approved). The approval is a sealed
-    ``release_attachment`` record naming the scrubbed copy's hash and transform (S8).
+    ``release_attachment`` record naming the scrubbed copy's hash and transform (S8); the
+    copy itself is not kept: the package builder scrubs the original again and must get
+    the same bytes (reviewer/release/attachments.py). Only images within the size cap can
+    go to the case base, so anything else is refused here already, in words.
     """
     ctx = load_context(report_id)
-    entry = next((a for a in ctx.view.report.attachments if a.blob_id == blob_id), None)
-    if entry is None:
-        raise ReleaseError("no such attachment in this report")
-    client = api()
-    data = b"".join(open_attachment(entry, lambda bid: client.blob(report_id, bid)))
-    clean = scrub(data, reviewer_state().scrub_limits)
+    clean = ctx.scrubbed(blob_id)
+    if clean.media_type not in RELEASE_MEDIA_TYPES:
+        raise ReleaseError("only images (PNG, JPEG) go to the case base; a scrubbed PDF is "
+                           "kept for reviewers only")
+    limit = release_runtime().settings.attachment_max_bytes
+    if len(clean.data) > limit:
+        raise ReleaseError(f"the scrubbed copy is {len(clean.data)} bytes, over the "
+                           f"{limit} bytes a released attachment may have")
     found = metadata_found(clean.data, clean.media_type)
     if not found:
         write_record("release_attachment", {

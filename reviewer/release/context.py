@@ -8,15 +8,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reviewer.errors import ScrubError
 from reviewer.opening import ReportView, open_for_review
 from reviewer.redact import KnownIdentifiers
+from reviewer.release.attachments import Approval, ScrubbedCopy
+from reviewer.release.errors import AttachmentRefused, ReleaseError
 from reviewer.release.facts import AttachmentChoice, Person
 from reviewer.report_fields import known_identifiers, language, narrative, risk_flags
+from reviewer.scrub import ScrubbedFile, scrub
 from reviewer.service import reviewer_names
 from reviewer.state import reviewer_state
 from reviewer.web import api, keys
 from reviewer.workspace import Entry, Opened, open_records, report_state
 from vault.bundle import VerifiedBundle
+from vault.open import open_attachment
 
 RELEASE_KINDS = ("release_draft", "release", "release_withdrawn", "release_attachment")
 
@@ -107,6 +112,29 @@ class ReportContext:
                 metadata_free=bool(entry and entry.content.get("metadata_free")),
                 approved_by=self.authors.get(entry.record_id) if entry else None))
         return tuple(choices)
+
+    def attachment_approvals(self) -> tuple[Approval, ...]:
+        """Every sealed ``release_attachment`` record of this report, with its author."""
+        return tuple(
+            Approval(str(e.content.get("blob_id")), str(e.content.get("scrubbed_sha256")),
+                     e.content.get("metadata_free") is True, self.authors.get(e.record_id))
+            for e in self.records.of("release_attachment"))
+
+    def scrubbed(self, blob_id: str) -> ScrubbedFile:
+        """Open one attachment of this report in memory and scrub it in the sandbox."""
+        entry = next((a for a in self.view.report.attachments if a.blob_id == blob_id), None)
+        if entry is None:
+            raise ReleaseError("no such attachment in this report")
+        client = api()
+        data = b"".join(open_attachment(entry, lambda bid: client.blob(self.report_id, bid)))
+        return scrub(data, reviewer_state().scrub_limits)
+
+    def scrubbed_copy(self, blob_id: str) -> ScrubbedCopy:
+        try:
+            clean = self.scrubbed(blob_id)
+        except ScrubError as exc:
+            raise AttachmentRefused(f"attachment {blob_id[:12]}: {exc}") from None
+        return ScrubbedCopy(blob_id, clean.data, clean.media_type)
 
 
 def load_context(report_id: str) -> ReportContext:

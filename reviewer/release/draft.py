@@ -20,6 +20,7 @@ from vault.canonical import utc_day
 
 TIERS = ("public", "partner")
 MAX_TITLE, MAX_NAME, MAX_NARRATIVE, MAX_ACTORS = 160, 200, 8000, 20
+MAX_CAPTION = 300  # an attachment's caption, its alt text in the case base
 _DATE = re.compile(r"\b(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\b")
 
 
@@ -30,7 +31,8 @@ class DraftInput:
     suspect_set_estimate: int
     suspect_set_reason: str
     approver_key_id: str
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()  # blob ids, each scrubbed and approved on its own
+    captions: tuple[str, ...] = ()  # one per attachment, reviewer-written, may be empty
 
 
 class _Fields:
@@ -74,10 +76,12 @@ def parse_draft(form: Mapping[str, Any], *, verification: str | None,
     if name is not None and not named:
         raise DraftInvalid("name: only a named record carries a name (tick 'named')")
     record = _record(fields, verification, this_year, name)
+    attachments = tuple(dict.fromkeys(str(b) for b in form.get("attachments") or [] if b))
     return DraftInput(tier, record, _estimate(form.get("suspect_set_estimate")),
                       _text(form, "suspect_set_reason", 2000, required=True),
-                      _key_id(form.get("approver")),
-                      tuple(str(b) for b in form.get("attachments") or [] if b))
+                      _key_id(form.get("approver")), attachments,
+                      tuple(_text(form, f"caption-{b}", MAX_CAPTION, required=False)
+                            for b in attachments))
 
 
 def _record(fields: _Fields, verification: str | None, this_year: int,
@@ -127,6 +131,9 @@ def draft_from_content(data: Any, this_year: int) -> DraftInput:
             "suspect_set_estimate": str(data["suspect_set_estimate"]),
             "suspect_set_reason": data["suspect_set_reason"],
             "approver": data["approver_key_id"], "attachments": data.get("attachments", [])})
+        for blob_id, caption in zip(data.get("attachments") or [], data.get("captions") or [],
+                                    strict=False):
+            form[f"caption-{blob_id}"] = caption
         return parse_draft(form, verification=record.get("verification"),
                            this_year=this_year)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:

@@ -46,3 +46,10 @@ class GateRefused(ReleaseError):
 
 class OutboxError(ReleaseError):
     code = "outbox_error"
+
+
+class AttachmentRefused(ReleaseError):
+    """An attachment cannot go into the package: not approved, not the approved copy, not
+    an image, still carrying metadata, or over the size caps; the message names it."""
+
+    code = "attachment_refused"

@@ -8,6 +8,11 @@ and seal what they decide as reviewer records:
 - ``release`` ``{"record_id", "version", "tier", "level", "record", "package_sha256"}``
 - ``release_withdrawn`` ``{"record_id", "version", "reason"}``
 - ``release_attachment`` ``{"blob_id", "scrubbed_sha256", "transform", "metadata_free"}``
+
+Attachments travel inside the record (``record.attachments``, bytes and all), so all three
+signatures cover them; the sealed ``release_draft`` and ``release`` records keep them
+without the bytes, which are scrubbed again from the sealed original whenever a package is
+signed (reviewer/release/attachments.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewer.release.anonymity import Assessment, assess
+from reviewer.release.attachments import (
+    build_entries,
+    with_data,
+    without_attachments,
+    without_data,
+)
 from reviewer.release.context import ReportContext
 from reviewer.release.draft import DraftInput, draft_from_content, latest_incident_day
 from reviewer.release.errors import AnonymityUnavailable, GateRefused, ReleaseError
@@ -77,6 +88,8 @@ def check(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime, *,
         latest_incident_day=latest_incident_day(ctx.fields, draft.record.get("year")),
         attachments=ctx.attachment_choices(draft.attachments),
         original_texts=ctx.original_texts(),
+        extra_texts={f"attachments[{i}].caption": caption
+                     for i, caption in enumerate(draft.captions) if caption.strip()},
     )
     return Checked(facts, run_gate(facts, runtime.settings))
 
@@ -96,17 +109,22 @@ def save_draft(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime) -
     approver = ctx.bundle.key(draft.approver_key_id)
     if approver is None:
         raise ReleaseError("the approver's key is not in the verified bundle")
+    record = dict(assessment.record)
+    attachments = _attachments(ctx, draft, runtime)
+    if attachments:
+        record["attachments"] = attachments
     body = release_body(
         org_id=release_key.org_id, record_id=record_id, version=version, issued_at=utc_day(),
         tier=draft.tier, snapshot=consent_snapshot(ctx.view.consent,
                                                    checked.facts.required_scope),
-        record=assessment.record, release_pk=release_key.public_key,
+        record=record, release_pk=release_key.public_key,
         drafter={"id": me.key_id, "pk": b64encode(bytes(me.signing_key().verify_key))},
         approver={"id": approver.id, "pk": b64encode(approver.ed25519_pk)},
         certificate=release_key.certificate)
     earlier = ctx.latest_draft()
     write_record("release_draft", {
-        "draft": dataclasses.asdict(draft), "body": body, "drafter_key_id": me.key_id,
+        "draft": dataclasses.asdict(draft), "body": {**body, "record": without_data(record)},
+        "drafter_key_id": me.key_id,
         "drafter_signature": sign_as("drafter", body, me.signing_key()),
         "level": assessment.level}, report_id=ctx.report_id,
         supersedes=earlier.record_id if earlier else None)
@@ -136,11 +154,13 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
     if not checked.result.passed:
         raise GateRefused(list(checked.result.reasons), checked)
     snapshot = consent_snapshot(ctx.view.consent, checked.facts.required_scope)
-    if _assessment(checked).record != body["record"] or snapshot != body["consent_snapshot"]:
+    if (_assessment(checked).record != without_attachments(body["record"])
+            or snapshot != body["consent_snapshot"]):
         raise ReleaseError("the case base or the consent changed since the draft was signed: "
                            "the drafter must draft again")
     release_key = load_release_key(runtime.settings)
     _check_draft(ctx, entry.record_id, content, draft, release_key)
+    body = {**body, "record": with_data(body["record"], _attachments(ctx, draft, runtime))}
     try:
         signed = finish_release(body, str(content["drafter_signature"]),
                                 sign_as("approver", body, me.signing_key()),
@@ -149,7 +169,7 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
         raise ReleaseError(f"the draft's signatures do not hold ({exc.code})") from None
     write_record("release", {
         "record_id": body["record_id"], "version": body["version"], "tier": body["tier"],
-        "level": content.get("level", 0), "record": body["record"],
+        "level": content.get("level", 0), "record": without_data(body["record"]),
         "package_sha256": hashlib.sha256(canonical_json(signed)).hexdigest()},
         report_id=ctx.report_id)
     api().audit_event("release_approve", ctx.report_id)
@@ -157,6 +177,14 @@ def approve(ctx: ReportContext, runtime: ReleaseRuntime) -> tuple[Checked, list[
     runtime.outbox.enqueue_release(signed, ctx.report_id, int(content.get("level", 0)),
                                    quasi_identifiers(draft.record))
     return checked, deliver(runtime)
+
+
+def _attachments(ctx: ReportContext, draft: DraftInput,
+                 runtime: ReleaseRuntime) -> list[dict[str, Any]]:
+    """The chosen attachments scrubbed again just now, each checked against its approval
+    (hash), for metadata and against the size caps; refused in words otherwise."""
+    return build_entries(draft.attachments, draft.captions, ctx.scrubbed_copy,
+                         ctx.attachment_approvals(), runtime.settings)
 
 
 def _check_draft(ctx: ReportContext, draft_record_id: str, content: Mapping[str, Any],

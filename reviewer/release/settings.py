@@ -14,6 +14,8 @@
 | ``release_retry_base_seconds`` | 30 | first outbox retry delay, doubled per failure |
 | ``release_retry_max_seconds`` | 3600 | longest outbox retry delay |
 | ``release_sender_seconds`` | 60 | how often the background sender tries due tombstones (0 = off) |
+| ``release_attachment_max_bytes`` | 3145728 | largest scrubbed attachment released (3 MiB) |
+| ``release_attachments_max_bytes`` | 8388608 | all scrubbed attachments of one package (8 MiB) |
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ _INTS: Mapping[str, tuple[int, int]] = {  # name -> (default, minimum)
     "release_retry_base_seconds": (30, 1),
     "release_retry_max_seconds": (3600, 1),
     "release_sender_seconds": (60, 0),
+    "release_attachment_max_bytes": (3 * 1024 * 1024, 1024),
+    "release_attachments_max_bytes": (8 * 1024 * 1024, 1024),
 }
 
 
@@ -49,6 +53,8 @@ class ReleaseSettings:
     retry_base_seconds: int = 30
     retry_max_seconds: int = 3600
     sender_seconds: int = 60
+    attachment_max_bytes: int = 3 * 1024 * 1024
+    attachments_max_bytes: int = 8 * 1024 * 1024
     casebase_url: str = "http://127.0.0.1:8082"
     casebase_token_path: Path | None = None
     release_key_path: Path | None = None
