@@ -14,3 +14,7 @@ class ConfigError(HavenError):
 
 class TaxonomyError(HavenError):
     """A term is not part of the controlled vocabulary."""
+
+
+class BundlePublishError(HavenError):
+    """A key bundle could not be signed, checked, recorded or written; nothing was served."""

@@ -27,10 +27,11 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
+from haven.bundle_publishing import BundleSigner, sign_and_publish
 from haven.config import CONFIG_FILE_NAME, HavenConfig, load_config
 from haven.errors import HavenError
-from vault import accounts, reviewer_store, store
-from vault.bundle import build_bundle
+from vault import accounts, reviewer_store
+from vault.bundle import BundleContents
 from vault.canonical import b64encode, utc_day
 from vault.db import make_engine, migrate, session_factory, transaction
 from vault.keys import (
@@ -216,25 +217,20 @@ def publish_bundle(
     """Sign a bundle of the given reviewer keys, record it and write public/bundle.json."""
     subkey, certificate = bundle_subkey
     today = utc_day()
-    entries = [
+    entries = tuple(
         pair.public_entry(
             "coordinator" if name in coordinators else "reviewer",
             add_days(today, SUBKEY_VALIDITY_DAYS),
         )
         for name, pair in pairs.items()
-    ]
-    doc = build_bundle(
-        serial=serial,
-        issued_at=today,
-        expires_at=add_days(today, BUNDLE_VALIDITY_DAYS),
-        org_id=org_id,
-        keys=entries,
-        triage=triage,
-        bundle_sk=subkey,
-        certificate=certificate,
-        root_public_key=bytes(root.verify_key),
     )
-    text = json.dumps(doc, indent=2)
-    store.add_bundle(session, serial, text, today)
-    config.bundle_path.write_text(text, "utf-8")
-    return doc
+    published = sign_and_publish(
+        session,
+        config.bundle_path,
+        BundleSigner(subkey, certificate, bytes(root.verify_key)),
+        BundleContents(serial=serial, org_id=org_id, keys=entries, triage=tuple(triage)),
+        today=today,
+        validity_days=BUNDLE_VALIDITY_DAYS,
+        require_verifiable=bool(triage),
+    )
+    return published.document

@@ -11,14 +11,22 @@ Public API:
   ``.triage_keys``, ``.signer(key_id)`` (an Ed25519 VerifyKey of a non-revoked key).
 - ``reissue_bundle(previous_doc, *, bundle_sk, certificate, issued_at, add_keys=(),
   retire=(), triage=None, validity_days=30) -> dict`` — the next serial.
+- frozen ``BundleContents``; ``next_contents(previous_doc, *, add_keys=(), retire=(),
+  triage=None, serial=None)`` and ``sign_contents(contents, *, bundle_sk, certificate,
+  root_public_key, issued_at, validity_days=30) -> dict`` — ``reissue_bundle`` in two steps.
+- ``days_left(expires_at, today) -> int`` — 0 on the last valid day, negative once expired.
+- ``write_bundle_file(path, text)`` — replace the served file atomically (mode 0644).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey, VerifyKey
@@ -47,6 +55,7 @@ from vault.keys import (
 
 BUNDLE_VERSION = "haven-bundle/1"
 MAX_VALIDITY_DAYS = 30
+EXPIRY_WARNING_DAYS = 7  # admins are warned this many days before the bundle expires
 ROLES = frozenset({"reviewer", "coordinator"})
 _PAYLOAD_FIELDS = {
     "version", "serial", "issued_at", "expires_at", "org_id", "keys", "revoked", "triage"
@@ -250,18 +259,30 @@ def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def reissue_bundle(
+@dataclass(frozen=True)
+class BundleContents:
+    """What a bundle lists, before dates and signature."""
+
+    serial: int
+    org_id: str
+    keys: tuple[Mapping[str, Any], ...]
+    triage: tuple[str, ...]
+    revoked: tuple[str, ...] = ()
+
+
+def next_contents(
     previous: Mapping[str, Any],
     *,
-    bundle_sk: SigningKey,
-    certificate: SubkeyCertificate,
-    issued_at: str,
     add_keys: Iterable[Mapping[str, Any]] = (),
     retire: Iterable[str] = (),
     triage: Iterable[str] | None = None,
-    validity_days: int = MAX_VALIDITY_DAYS,
-) -> dict[str, Any]:
-    """The next bundle (serial + 1): keys added or retired (retired ids are revoked)."""
+    serial: int | None = None,
+) -> BundleContents:
+    """The contents after ``previous``: keys added or retired (retired ids are revoked).
+
+    ``serial`` defaults to the previous serial + 1; a publisher that also knows a higher
+    recorded serial passes the one above it.
+    """
     payload = previous["bundle"]
     retired = set(retire)
     keys = {k["id"]: dict(k) for k in payload["keys"] if k["id"] not in retired}
@@ -276,16 +297,79 @@ def reissue_bundle(
             raise BundleMalformed(f"key {entry['id']} was revoked and cannot come back")
         keys[entry["id"]] = dict(entry)
     chosen = [t for t in (payload["triage"] if triage is None else triage) if t not in retired]
+    return BundleContents(
+        serial=payload["serial"] + 1 if serial is None else serial,
+        org_id=payload["org_id"],
+        keys=tuple(keys.values()),
+        triage=tuple(chosen),
+        revoked=tuple(sorted(set(payload["revoked"]) | retired)),
+    )
+
+
+def sign_contents(
+    contents: BundleContents,
+    *,
+    bundle_sk: SigningKey,
+    certificate: SubkeyCertificate,
+    root_public_key: bytes,
+    issued_at: str,
+    validity_days: int = MAX_VALIDITY_DAYS,
+) -> dict[str, Any]:
+    """Date and sign ``contents``: valid from ``issued_at`` for ``validity_days``."""
+    if not 0 <= validity_days <= MAX_VALIDITY_DAYS:
+        raise ValueError(f"a bundle is valid for 0 to {MAX_VALIDITY_DAYS} days")
     expires = (dt.date.fromisoformat(issued_at) + dt.timedelta(days=validity_days)).isoformat()
     return build_bundle(
-        serial=payload["serial"] + 1,
+        serial=contents.serial,
         issued_at=issued_at,
         expires_at=expires,
-        org_id=payload["org_id"],
-        keys=keys.values(),
-        triage=chosen,
-        revoked=sorted(set(payload["revoked"]) | retired),
+        org_id=contents.org_id,
+        keys=contents.keys,
+        triage=contents.triage,
+        revoked=contents.revoked,
         bundle_sk=bundle_sk,
         certificate=certificate,
-        root_public_key=b64decode(previous["root_public_key"]),
+        root_public_key=root_public_key,
     )
+
+
+def reissue_bundle(
+    previous: Mapping[str, Any],
+    *,
+    bundle_sk: SigningKey,
+    certificate: SubkeyCertificate,
+    issued_at: str,
+    add_keys: Iterable[Mapping[str, Any]] = (),
+    retire: Iterable[str] = (),
+    triage: Iterable[str] | None = None,
+    validity_days: int = MAX_VALIDITY_DAYS,
+) -> dict[str, Any]:
+    """The next bundle (serial + 1): keys added or retired (retired ids are revoked)."""
+    contents = next_contents(previous, add_keys=add_keys, retire=retire, triage=triage)
+    return sign_contents(
+        contents, bundle_sk=bundle_sk, certificate=certificate,
+        root_public_key=b64decode(previous["root_public_key"]), issued_at=issued_at,
+        validity_days=validity_days,
+    )
+
+
+def days_left(expires_at: str, today: str) -> int:
+    """Whole days from ``today`` to the last valid day: 0 on it, negative once expired."""
+    return (_day(expires_at) - _day(today)).days
+
+
+def write_bundle_file(path: Path, text: str) -> None:
+    """Replace the served bundle at once: a reader (the intake follows this file) sees the
+    old document or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".bundle-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)  # noqa: S103 - the bundle is public by design
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

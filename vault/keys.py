@@ -11,8 +11,9 @@ Public API (vault/SPEC.md §2):
 - ``verify_certificate(doc, root_vk, purpose, *, today) -> SubkeyCertificate``.
 - ``ReviewerKeyPair.generate()``, ``.key_id``, ``.public_entry(role, not_after)``.
 - ``key_id(x25519_pk, ed25519_pk) -> str`` (hex).
-- ``save_signing_key(path, sk, *, purpose)`` / ``load_signing_key(path, *, purpose=None)``
-  and ``save_reviewer_keypair`` / ``load_reviewer_keypair``: JSON files with mode 0600.
+- ``save_signing_key(path, sk, *, purpose)`` / ``load_signing_key(path, *, purpose=None)``:
+  JSON files with mode 0600 (signing subkeys and the root). Reviewer private keys are never
+  written unwrapped: they exist only passphrase-wrapped (vault.accounts.wrap_secret_keys).
 """
 
 from __future__ import annotations
@@ -266,33 +267,6 @@ def load_signing_key(path: Path, *, purpose: str | None = None) -> SigningKey:
     except (KeyError, TypeError, ValueError, BadEncoding) as exc:
         raise KeyFileInvalid(f"{path}: {exc}") from None
     return key
-
-
-def save_reviewer_keypair(path: Path, pair: ReviewerKeyPair) -> None:
-    _write_private(
-        Path(path),
-        {
-            "type": "haven-reviewer-key/1",
-            "key_id": pair.key_id,
-            "x25519_sk": b64encode(pair.x25519_sk),
-            "ed25519_seed": b64encode(pair.ed25519_seed),
-        },
-    )
-
-
-def load_reviewer_keypair(path: Path) -> ReviewerKeyPair:
-    doc = _read_json(path)
-    try:
-        if doc["type"] != "haven-reviewer-key/1":
-            raise ValueError("not a reviewer key file")
-        pair = ReviewerKeyPair(b64decode(doc["x25519_sk"]), b64decode(doc["ed25519_seed"]))
-        if len(pair.x25519_sk) != KEY_BYTES or len(pair.ed25519_seed) != KEY_BYTES:
-            raise ValueError("keys are 32 bytes")
-        if pair.key_id != doc["key_id"]:
-            raise ValueError("key id does not match the keys")
-    except (KeyError, TypeError, ValueError, BadEncoding) as exc:
-        raise KeyFileInvalid(f"{path}: {exc}") from None
-    return pair
 
 
 def _check_day(day: Any) -> None:

@@ -1,7 +1,6 @@
 """`haven keys`: fingerprint, reviewer keys in and out of the signed bundle (S3, S6, S14)."""
 
 import json
-import stat
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -13,6 +12,7 @@ from vault import store
 from vault.bundle import verify_bundle
 from vault.canonical import utc_day
 from vault.db import make_engine, session_factory, transaction
+from vault.keys import ReviewerKeyPair
 
 
 def _run(*args: str) -> str:
@@ -33,9 +33,8 @@ def test_reviewer_keys_enter_and_leave_the_bundle(tmp_path: Path, database_url: 
     config = load_config({}, instance_dir=tmp_path / "inst")
     entries = []
     for name in ("a", "b"):
-        out = tmp_path / f"{name}.key"
-        entry = json.loads(_run("keys", "generate-reviewer", str(out), "--not-after", "2099-01-01"))
-        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        # The public entry of a registered key, as the vault API's bundle draft lists it.
+        entry = ReviewerKeyPair.generate().public_entry("reviewer", "2099-01-01")
         (tmp_path / f"{name}.pub.json").write_text(json.dumps(entry))
         entries.append(entry)
         assert "published bundle serial" in _run(
@@ -70,10 +69,9 @@ def test_refusals_are_clear(tmp_path: Path, database_url: str) -> None:
                                                       "00" * 16)
     # With no reviewer yet the served bundle has no triage set: fingerprint says so.
     assert "does not verify" in _fail("keys", "fingerprint", "--instance", inst)
-    out = tmp_path / "k.key"
-    _run("keys", "generate-reviewer", str(out), "--not-after", "2099-01-01")
-    assert "refusing to overwrite" in _fail("keys", "generate-reviewer", str(out),
-                                            "--not-after", "2099-01-01")
+    # Reviewer private keys are made only where they are wrapped (accounts add, key setup).
+    assert "No such command" in _fail("keys", "generate-reviewer", str(tmp_path / "k.key"),
+                                      "--not-after", "2099-01-01")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"id": "00" * 16, "x25519_pk": "AA"}))
     assert "bundle not published" in _fail("keys", "add-reviewer", "--instance", inst, str(bad))

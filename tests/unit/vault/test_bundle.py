@@ -1,6 +1,7 @@
 """vault.bundle: root → subkey certificate → bundle signature, freshness, serial floor."""
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,55 @@ def test_empty_triage_is_malformed() -> None:
     with pytest.raises(BundleMalformed):
         verify_bundle(KEYS.rebundle(serial=2, issued_at=KEYS.today, triage=()),
                       KEYS.fingerprint, today=KEYS.today, min_serial=1)
+
+
+def test_days_left_counts_to_the_last_valid_day() -> None:
+    from vault.bundle import days_left
+
+    assert days_left("2026-02-09", "2026-01-10") == 30
+    assert days_left("2026-01-10", "2026-01-10") == 0  # valid through its last day
+    assert days_left("2026-01-09", "2026-01-10") == -1
+    with pytest.raises(ValueError, match="not a day"):
+        days_left("2026-1-9", "2026-01-10")
+
+
+def test_next_contents_then_sign_contents_is_reissue_bundle() -> None:
+    from vault.bundle import next_contents, reissue_bundle, sign_contents
+
+    third = KEYS.reviewers[2].key_id
+    signing = {"bundle_sk": KEYS.bundle_key, "certificate": KEYS.certificate}
+    contents = next_contents(KEYS.doc, retire=[third])
+    two_steps = sign_contents(contents, **signing, root_public_key=bytes(KEYS.root.verify_key),
+                              issued_at=KEYS.today)
+    one_step = reissue_bundle(KEYS.doc, **signing, issued_at=KEYS.today, retire=[third])
+    assert two_steps == one_step
+    bundle = verify_bundle(two_steps, KEYS.fingerprint, today=KEYS.today, min_serial=2)
+    assert bundle.serial == 2
+    assert third in bundle.revoked
+    assert bundle.expires_at == add_days(KEYS.today, 30)
+    assert next_contents(KEYS.doc, serial=9).serial == 9
+
+
+def test_sign_contents_refuses_a_validity_browsers_would_refuse() -> None:
+    from vault.bundle import next_contents, sign_contents
+
+    with pytest.raises(ValueError, match="0 to 30 days"):
+        sign_contents(next_contents(KEYS.doc), bundle_sk=KEYS.bundle_key,
+                      certificate=KEYS.certificate, root_public_key=bytes(KEYS.root.verify_key),
+                      issued_at=KEYS.today, validity_days=31)
+
+
+def test_write_bundle_file_replaces_the_file_whole_and_public(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from vault.bundle import write_bundle_file
+
+    path = tmp_path / "public" / "bundle.json"
+    write_bundle_file(path, "old")
+    before = path.stat().st_ino
+    write_bundle_file(path, "new")
+    assert path.read_text() == "new"
+    assert path.stat().st_ino != before  # a new file renamed over the old one
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert os.listdir(path.parent) == ["bundle.json"]  # no temporary file left

@@ -1,4 +1,4 @@
-"""vault.keys: root, certificates, fingerprints, reviewer pairs and 0600 key files."""
+"""vault.keys: root, certificates, fingerprints, reviewer pairs and 0600 signing key files."""
 
 import json
 import stat
@@ -14,9 +14,7 @@ from vault.keys import (
     fingerprints_equal,
     generate_root,
     key_id,
-    load_reviewer_keypair,
     load_signing_key,
-    save_reviewer_keypair,
     save_signing_key,
     verify_certificate,
 )
@@ -73,10 +71,6 @@ def test_key_files_round_trip_with_mode_0600(tmp_path: Path) -> None:
     assert load_signing_key(tmp_path / "root.json", purpose="root") == root
     with pytest.raises(KeyFileInvalid):
         load_signing_key(tmp_path / "root.json", purpose="bundle")
-    pair = ReviewerKeyPair.generate()
-    save_reviewer_keypair(tmp_path / "r.json", pair)
-    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o600
-    assert load_reviewer_keypair(tmp_path / "r.json") == pair
 
 
 @pytest.mark.parametrize("content", ["", "[]", '{"type": "haven-signing-key/1"}', "{bad json"])
@@ -85,8 +79,6 @@ def test_broken_key_files_give_a_clear_error(tmp_path: Path, content: str) -> No
     path.write_text(content)
     with pytest.raises(KeyFileInvalid):
         load_signing_key(path)
-    with pytest.raises(KeyFileInvalid):
-        load_reviewer_keypair(path)
 
 
 def test_tampered_key_file_is_refused(tmp_path: Path) -> None:
