@@ -22,6 +22,10 @@ from haven.errors import ConfigError
 CONFIG_FILE_NAME = "haven.toml"
 INSTANCE_ID_HEX_LENGTH = 32
 
+# Days a reply to the reporter is kept after the reporter first fetched it (``[vault]
+# reply_retention_days``; 0 = deleted at the next ``haven purge``; S6, vault/reply_store.py).
+DEFAULT_REPLY_RETENTION_DAYS = 30
+
 # Days a report is kept after it last changed, by status. ``haven purge`` applies them.
 DEFAULT_RETENTION_DAYS = MappingProxyType(
     {
@@ -75,6 +79,7 @@ class HavenConfig:
     ratelimit_storage_url: str
     retention_days: Mapping[str, int] = field(default_factory=lambda: DEFAULT_RETENTION_DAYS)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    reply_retention_days: int = DEFAULT_REPLY_RETENTION_DAYS
 
     def section(self, name: str) -> Mapping[str, Any]:
         """The raw ``[name]`` table of haven.toml (empty when absent)."""
@@ -154,6 +159,10 @@ def config_from_mapping(
             raise ConfigError(f"retention.{status} must be a whole number of days >= 0")
         retention[status] = days
 
+    reply_days = raw.get("vault", {}).get("reply_retention_days", DEFAULT_REPLY_RETENTION_DAYS)
+    if not isinstance(reply_days, int) or isinstance(reply_days, bool) or reply_days < 0:
+        raise ConfigError("vault.reply_retention_days must be a whole number of days >= 0")
+
     paths = raw.get("paths", {})
     sections = {
         name: MappingProxyType(dict(value))
@@ -176,6 +185,7 @@ def config_from_mapping(
         ratelimit_storage_url=str(flat["ratelimit_storage_url"]),
         retention_days=MappingProxyType(retention),
         sections=MappingProxyType(sections),
+        reply_retention_days=reply_days,
     )
 
 

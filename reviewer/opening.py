@@ -60,6 +60,11 @@ class ReportView:
     def withdrawals(self) -> list[OpenedEvent]:
         return [e for e in self.events if e.type == "withdrawal"]
 
+    @property
+    def receipt_burned(self) -> OpenedEvent | None:
+        """The reporter's signed ``receipt_burned`` event: they can no longer read replies."""
+        return next((e for e in self.events if e.type == "receipt_burned"), None)
+
 
 def open_for_review(client: VaultClient, report_id: str, keys: ReviewerKeys,
                     bundles: BundleCache) -> ReportView:

@@ -42,7 +42,10 @@ class Sent:
 
 def chain_position(view: ReportView, sent_records: Opened) -> tuple[int, bytes]:
     """The next seq of the to-reporter chain and the hash of the event before it."""
-    last = max((e.seq for e in view.detail.events if e.direction == "to_reporter"), default=0)
+    # Replies the reporter read may have been deleted: the chain goes on above the last one
+    # ever stored (vault/SPEC.md §6.1), whose hash is in the sent record.
+    last = max([e.seq for e in view.detail.events if e.direction == "to_reporter"]
+               + [view.detail.summary.last_reply_seq])
     if last == 0:
         return 1, ZERO_HASH
     for entry in sent_records.of("reviewer_event"):

@@ -136,6 +136,10 @@ class ReportSummary:
     assignees: tuple[str, ...]
     recipients: tuple[str, ...]
     state: str = "active"  # "withdrawn" once the reporter withdrew the report
+    # Replies deleted after the reporter read them (or burned the receipt), and the seq the
+    # reply chain continues from (vault/SPEC.md §6.1).
+    replies_deleted: int = 0
+    last_reply_seq: int = 0
 
     @classmethod
     def from_json(cls, data: Any) -> ReportSummary:
@@ -145,6 +149,8 @@ class ReportSummary:
             _field(data, "blob_count", int), _strings(data, "access"),
             _strings(data, "assignees"), _strings(data, "recipients"),
             _optional(data, "state", str) or "active",
+            _optional(data, "replies_deleted", int) or 0,
+            _optional(data, "last_reply_seq", int) or 0,
         )
 
 

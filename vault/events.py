@@ -46,6 +46,9 @@ _FIXED = len(EVENT_LABEL) + 16 + 4 + 32 + 1
 REPORTER_TYPES = {
     "message": 0x01, "file_added": 0x02, "consent_change": 0x03,
     "withdrawal": 0x04, "reconfirmation": 0x05, "status_ack": 0x06,
+    # The reporter burned the receipt: it opens nothing from now on and the replies to the
+    # reporter were deleted; reviewers stop replying (SPEC §6.1, S6).
+    "receipt_burned": 0x07,
 }
 REVIEWER_TYPES = {"reply": 0x11, "acknowledgement": 0x12, "status": 0x13, "withdrawal_ack": 0x14}
 EVENT_TYPE_NAMES = {code: name for name, code in {**REPORTER_TYPES, **REVIEWER_TYPES}.items()}

@@ -12,7 +12,10 @@ What is stored in plaintext, and why (S7; vault/SPEC.md lists the same):
 - the bundle serial a report was sealed to, and the stanza key ids (to know whom to re-seal
   for on rotation and to list a reviewer's reports, S14);
 - ciphertext lengths and chunk counts of blobs (the server checks them on upload, S2/S5);
-- ``lookup_hash`` = BLAKE2b(key = pepper, lookup id) for O(1) receipt login (S4);
+- ``lookup_hash`` = BLAKE2b(key = pepper, lookup id) for O(1) receipt login (S4); NULL
+  once the reporter burned the receipt;
+- ``replies_fetched_seq`` and ``events.fetched_day``: which replies the reporter fetched,
+  and the day, so they are deleted N days later (S6);
 - ``server_sealed``: whether the no-JS path sealed the report (it is in the header too).
 
 Decided against: a plaintext ``urgent`` column. Anyone who reads the database (a stolen
@@ -59,11 +62,17 @@ class Report(Base):
     envelope: Mapped[bytes] = mapped_column(sa.LargeBinary)
     bundle_serial: Mapped[int] = mapped_column(sa.Integer)
     server_sealed: Mapped[bool] = mapped_column(sa.Boolean)
-    lookup_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
+    # NULL once the reporter burned the receipt (the receipt then opens nothing, S6).
+    lookup_hash: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32), unique=True,
+                                                      nullable=True)
     state: Mapped[str] = mapped_column(sa.String(16), default="active")
     status_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True)
     status_epoch: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_change_day: Mapped[dt.date] = mapped_column(sa.Date, index=True)
+    # The highest reply seq served to the holder of the receipt (only grows, 0 = none). It
+    # is also the floor of the reply chain: replies up to it may have been deleted (S6).
+    replies_fetched_seq: Mapped[int] = mapped_column(sa.Integer, default=0,
+                                                     server_default="0")
 
     stanzas: Mapped[list[Stanza]] = relationship(
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True
@@ -140,6 +149,9 @@ class Event(Base):
     seq: Mapped[int] = mapped_column(sa.Integer)
     sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
     day: Mapped[dt.date] = mapped_column(sa.Date)
+    # Replies only: the UTC day the reporter was first served this reply; the retention run
+    # deletes it ``reply_retention_days`` later (S6).
+    fetched_day: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True, index=True)
 
     __table_args__ = (
         sa.UniqueConstraint("report_id", "direction", "seq", name="uq_events_report_dir_seq"),

@@ -6,9 +6,11 @@ and never imports vault.open.
 Public API:
 - ``open_reviewer_events(sealed_list: Sequence[bytes], receipt_keys: ReceiptKeys,
   bundle: VerifiedBundle, *, report_id: str | None = None,
-  start=(0, ZERO_HASH)) -> list[OpenedEvent]`` — opens each ``crypto_box_seal``'d record
-  with the reply key, checks the signer is a current bundle key and the signature, then
-  the chain (replays, forks, reorders, gaps).
+  start=(0, ZERO_HASH), from_first_present=False) -> list[OpenedEvent]`` — opens each
+  ``crypto_box_seal``'d record with the reply key, checks the signer is a current bundle key
+  and the signature, then the chain (replays, forks, reorders, gaps); with
+  ``from_first_present`` the chain is checked from the first reply given (the earlier ones
+  were deleted after the reporter read them, S6).
 """
 
 from __future__ import annotations
@@ -47,10 +49,15 @@ def open_reviewer_events(
     *,
     report_id: str | None = None,
     start: tuple[int, bytes] = (0, ZERO_HASH),
+    from_first_present: bool = False,
 ) -> list[OpenedEvent]:
     events = [open_reviewer_event(sealed, receipt_keys, bundle) for sealed in sealed_list]
     if not events:
         return []
+    if from_first_present:
+        # Replies the reporter read were deleted (vault.reply_store): what remains is the end
+        # of the chain, checked from its first reply on (a gap after it is still refused).
+        start = (events[0].seq - 1, events[0].prev_hash)
     verify_chain(
         events, report_id=report_id or events[0].report_id, direction="reviewer", start=start
     )

@@ -11,6 +11,10 @@ encrypted reviewer records the vault cannot read, so the vault decides from what
   Shorter retention for a status (``closed`` after 90 days) is applied by the reviewer side,
   which knows the status, by asking the vault API to purge that report (``purge_report``).
 
+Replies to the reporter (``to_reporter`` events) go sooner: ``reply_retention_days``
+(``[vault]``, 30 by default) after the reporter first fetched them (``vault.reply_store``),
+with the chain and the reporter's status kept usable.
+
 ``purge_report`` deletes the report row and, with it, its stanzas, events and blob rows;
 the blob files are unlinked after the transaction commits (a crash in between leaves files
 without rows, which ``vault.blobs.sweep`` removes). An audit entry names the report by
@@ -41,6 +45,7 @@ from vault.blobs import (
 from vault.canonical import utc_day
 from vault.errors import InvalidRecord, UnknownReport
 from vault.models import Blob, Event, PurgeRecord, Report, Stanza
+from vault.reply_store import DEFAULT_REPLY_RETENTION_DAYS, RepliesDeleted, delete_fetched_replies
 from vault.store import DayLike, as_day, check_report_id
 from vault.uploads import sweep_expired_uploads
 
@@ -70,6 +75,7 @@ class PurgeSummary:
     swept: SweepReport
     dry_run: bool
     candidates: tuple[PurgeCandidate, ...] = field(default=())
+    replies: RepliesDeleted = field(default=RepliesDeleted(0, 0))
 
 
 def days_for_state(state: str, retention_days: Mapping[str, int]) -> int:
@@ -132,6 +138,25 @@ def purge_unattached_blobs(session: Session, today: dt.date,
     return blob_ids
 
 
+def purge_fetched_replies(session: Session, today: dt.date, reply_retention_days: int
+                          ) -> RepliesDeleted:
+    """Replies the reporter read ``reply_retention_days`` ago or more (S6), with one audit
+    entry per run holding counts only (no report named, not even by keyed hash)."""
+    deleted = delete_fetched_replies(session, today, reply_retention_days)
+    audit.append(session, actor=audit.SYSTEM_ACTOR, action="replies.purge", day=today,
+                 detail={"replies": deleted.replies, "reports": deleted.reports,
+                         "retention_days": reply_retention_days})
+    return deleted
+
+
+def fetched_replies_due(session: Session, today: dt.date, reply_retention_days: int) -> int:
+    """How many replies the next run would delete (``--dry-run``)."""
+    cutoff = today - dt.timedelta(days=reply_retention_days)
+    return int(session.scalar(sa.select(sa.func.count()).select_from(Event).where(
+        Event.direction == "to_reporter", Event.fetched_day.is_not(None),
+        Event.fetched_day <= cutoff)) or 0)
+
+
 def vacuum(engine: sa.Engine) -> None:
     """Rewrite the database so freed pages holding purged ciphertext are gone."""
     if engine.dialect.name == "sqlite":
@@ -157,20 +182,26 @@ def run_purge(
     audit_key: bytes,
     dry_run: bool = False,
     sweep_grace_seconds: int = 3600,
+    reply_retention_days: int = DEFAULT_REPLY_RETENTION_DAYS,
 ) -> PurgeSummary:
-    """What ``haven purge`` does: expired reports, abandoned blobs and uploads, orphan
-    files, then VACUUM. With ``dry_run`` nothing changes; the candidates are returned."""
+    """What ``haven purge`` does: expired reports, replies the reporter read
+    ``reply_retention_days`` ago, abandoned blobs and uploads, orphan files, then VACUUM.
+    With ``dry_run`` nothing changes; the candidates are returned."""
     today = as_day(today)
     with factory() as session:
         candidates = tuple(expired_reports(session, today, retention_days))
+        replies_due = fetched_replies_due(session, today, reply_retention_days)
     if dry_run:
-        return PurgeSummary(len(candidates), 0, 0, 0, SweepReport(0, 0), True, candidates)
+        return PurgeSummary(len(candidates), 0, 0, 0, SweepReport(0, 0), True, candidates,
+                            RepliesDeleted(0, replies_due))
     blob_count = 0
     for candidate in candidates:
         with factory() as session, session.begin():
             purged = purge_report(session, candidate.report_id, audit_key=audit_key,
                                   day=today, reason=f"retention.{candidate.state}")
         blob_count += delete_blob_files(backend, purged.blob_ids)
+    with factory() as session, session.begin():
+        replies = purge_fetched_replies(session, today, reply_retention_days)
     with factory() as session, session.begin():
         unattached = purge_unattached_blobs(session, today)
         expired_uploads = sweep_expired_uploads(session, backend, today,
@@ -181,7 +212,7 @@ def run_purge(
     bind = factory.kw["bind"]
     vacuum(bind)
     return PurgeSummary(len(candidates), blob_count, len(unattached), expired_uploads,
-                        swept, False, candidates)
+                        swept, False, candidates, replies)
 
 
 def startup_sweep(factory: sessionmaker[Session], backend: BlobBackend,

@@ -140,7 +140,8 @@ def _record(report: Report, blob_ids: tuple[str, ...]) -> ReportRecord:
         bundle_serial=report.bundle_serial, server_sealed=report.server_sealed,
         state=report.state, status_sealed=report.status_sealed,
         status_epoch=report.status_epoch, last_change_day=report.last_change_day,
-        blob_ids=blob_ids,
+        blob_ids=blob_ids, replies_fetched_seq=report.replies_fetched_seq,
+        receipt_live=report.lookup_hash is not None,
     )
 
 
@@ -337,7 +338,8 @@ def add_event(  # noqa: PLR0917  (the signature other modules code against)
     report = _report(session, report_id)
     exists = session.scalar(sa.select(Event.id).where(
         Event.report_id == report_id, Event.direction == direction, Event.seq == seq))
-    if exists is not None:
+    if exists is not None or (direction == "to_reporter" and seq <= report.replies_fetched_seq):
+        # A reply at or below the floor would reuse the seq of a deleted reply (S6).
         raise EventConflict(f"event {direction} #{seq} exists already")
     try:
         with session.begin_nested():
@@ -372,11 +374,19 @@ def next_event_seq(session: Session, report_id: str, direction: str) -> int:
         raise InvalidRecord(f"direction must be one of {EVENT_DIRECTIONS}")
     highest = session.scalar(sa.select(sa.func.max(Event.seq)).where(
         Event.report_id == report_id, Event.direction == direction))
+    if direction == "to_reporter":
+        # Replies the reporter read may have been deleted (vault.reply_store): the chain
+        # continues above the highest seq ever fetched.
+        floor = session.scalar(sa.select(Report.replies_fetched_seq).where(
+            Report.id == report_id)) or 0
+        highest = max(int(highest or 0), int(floor)) or None
     return 0 if highest is None else int(highest) + 1
 
 
 def delete_events_before(session: Session, report_id: str, direction: str, seq: int) -> int:
-    """Drop delivered replies (S6: replies deleted N days after the reporter fetched them)."""
+    """Drop one chain's events below ``seq`` (low level). Reply retention (S6) goes through
+    ``vault.reply_store.delete_fetched_replies``, which deletes by the day each reply was
+    first fetched and keeps the chain floor."""
     result = session.execute(sa.delete(Event).where(
         Event.report_id == check_report_id(report_id), Event.direction == direction,
         Event.seq < seq))

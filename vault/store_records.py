@@ -31,6 +31,8 @@ class ReportRecord:
     status_epoch: int
     last_change_day: dt.date
     blob_ids: tuple[str, ...]
+    replies_fetched_seq: int = 0  # highest reply seq the reporter fetched (vault.reply_store)
+    receipt_live: bool = True  # False once the reporter burned the receipt
 
 
 @dataclass(frozen=True)

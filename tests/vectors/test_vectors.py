@@ -129,7 +129,8 @@ def run_reviewer_events(inputs: dict[str, Any]) -> Any:
     keys = ReceiptKeys(b"", bytes.fromhex(inputs["reply_sk"]), bytes.fromhex(inputs["reply_pk"]),
                        SigningKey(bytes(32)), b"")
     events = open_reviewer_events([b64decode(s) for s in inputs["sealed"]], keys,
-                                  _bundle(inputs), report_id=inputs["report_id"])
+                                  _bundle(inputs), report_id=inputs["report_id"],
+                                  from_first_present=bool(inputs.get("from_first_present")))
     return [{"seq": e.seq, "type": e.type, "payload": e.payload, "signer": e.signer_key_id}
             for e in events]
 

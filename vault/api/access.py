@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from vault.errors import NoAccess, QuotaExceeded
 from vault.models import AuditEntry, Blob, Event, Report, Stanza
+from vault.reply_store import reply_counts
 from vault.reviewer_models import Alert, Assignment, DecryptOpen, EventGrant, ReviewerKey
 from vault.reviewer_store import AccountView
 from vault.store import check_report_id
@@ -126,6 +127,7 @@ def summaries(session: Session, report_ids: list[str]) -> dict[str, dict]:
     assigned: dict[str, list[Assignment]] = {rid: [] for rid in report_ids}
     for row in session.scalars(sa.select(Assignment).where(Assignment.report_id.in_(report_ids))):
         assigned[row.report_id].append(row)
+    replies = reply_counts(session, report_ids)
     out = {}
     for rid in report_ids:
         report = reports[rid]
@@ -145,6 +147,10 @@ def summaries(session: Session, report_ids: list[str]) -> dict[str, dict]:
             "access": access,
             "assignees": sorted({a.account_id for a in assigned[rid]}),
             "recipients": recipients[rid],
+            # Replies deleted after the reporter read them or burned the receipt, and the
+            # seq the reply chain continues from (vault.reply_store, SPEC §6.1).
+            "replies_deleted": replies[rid][0],
+            "last_reply_seq": replies[rid][1],
         }
     return out
 

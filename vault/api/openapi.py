@@ -74,7 +74,9 @@ SCHEMAS: dict[str, Any] = {
         "report_id": UUID, "day": DAY, "bundle_serial": {"type": ["integer", "null"]},
         "state": {"enum": ["active", "withdrawn"]}, "event_count": {"type": "integer"},
         "blob_count": {"type": "integer"}, "access": _list({"enum": ["triage", "assigned"]}),
-        "assignees": _list(UUID), "recipients": _list(KEY_ID)}),
+        "assignees": _list(UUID), "recipients": _list(KEY_ID),
+        "replies_deleted": {"type": "integer", "minimum": 0},
+        "last_reply_seq": {"type": "integer", "minimum": 0}}),
     "SignedGrant": _obj({"grant": _obj({
         "version": {"const": "haven-grant/1"}, "report_id": UUID,
         "header_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "key_id": KEY_ID,

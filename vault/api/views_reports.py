@@ -110,6 +110,9 @@ def post_event(report_id: str):
         raise ApiError("sequence_conflict", f"the next seq on this chain is {expected}")
     event = store.add_event(session, report_id, "to_reporter", body["seq"], sealed,
                             context.today())
+    if body["kind"] == "status" and store.get_report(session, report_id).receipt_live:
+        # The reporter's status outlives the deletion of replies they read (SPEC §6.1, S6).
+        store.set_reporter_status(session, report_id, sealed, body["seq"], context.today())
     auditing.record(session, EVENT_KINDS[body["kind"]], report_id=report_id)
     return jsonify(_event_json(event)), 201
 

@@ -129,6 +129,7 @@ def event_cases(ctx: Context) -> list[dict[str, Any]]:
                        signing_key=rk.signing_sk)
     moved = seal_envelope(TYPE_EVENT, rid, inner, [], bundle, day=DAY, server_sealed=False,
                           rng=rng)
+    burned = event(2, e1.event_hash, "receipt_burned", {"day": DAY})
     expected = [{"seq": 1, "type": "message", "payload": {"text": "Il a été relâché."}},
                 {"seq": 2, "type": "consent_change", "payload": consent},
                 {"seq": 3, "type": "withdrawal", "payload": {"day": DAY}}]
@@ -146,10 +147,15 @@ def event_cases(ctx: Context) -> list[dict[str, Any]]:
         ("events-other-report", "an event of another report", [foreign], "event_replay"),
         ("events-moved-between-reports", "an event signed for another report re-sealed here",
          [moved], "event_replay"),
+        ("events-receipt-burned", "a message, then the reporter burns the receipt",
+         [e1, burned], "success"),
     ]
+    burned_expected = [expected[0], {"seq": 2, "type": "receipt_burned",
+                                     "payload": {"day": DAY}}]
     return [case(n, "events", d, _event_inputs(ctx, rid, [e.envelope if hasattr(e, "envelope")
                                                          else e for e in es]), x,
-                 expected if x == "success" else None) for n, d, es, x in rows]
+                 (burned_expected if n == "events-receipt-burned" else expected)
+                 if x == "success" else None) for n, d, es, x in rows]
 
 
 def reviewer_event_cases(ctx: Context) -> list[dict[str, Any]]:
@@ -184,5 +190,29 @@ def reviewer_event_cases(ctx: Context) -> list[dict[str, Any]]:
         ("reviewer-events-reordered", "status before reply", [r2, r1], "event_reordered"),
         ("reviewer-events-replayed", "the same reply twice", [r1, r1], "event_replay"),
     ]
-    return [case(n, "reviewer_events", d, {**base, "sealed": [b64encode(s) for s in ss]}, x,
+    cases = [case(n, "reviewer_events", d, {**base, "sealed": [b64encode(s) for s in ss]}, x,
+                  expected if x == "success" else None) for n, d, ss, x in rows]
+    return cases + _deleted_prefix_cases(sealed, h1, base, reviewer.key_id)
+
+
+def _deleted_prefix_cases(sealed: Any, h1: bytes, base: dict[str, Any], signer: str
+                          ) -> list[dict[str, Any]]:
+    """Replies the reporter read were deleted (S6): the rest is checked from its first reply
+    on (``from_first_present``), and a gap or fork inside the rest is still refused."""
+    r2, h2 = sealed(2, h1, "reply", {"text": "Nous vérifions."})
+    r3, h3 = sealed(3, h2, "status", {"status": "verified"})
+    r4, _h4 = sealed(4, h3, "reply", {"text": "Merci."})
+    stray, _ = sealed(4, h2, "reply", {"text": "does not follow 3"})
+    rest = {**base, "from_first_present": True}
+    expected = [{"seq": 3, "type": "status", "payload": {"status": "verified"}, "signer": signer},
+                {"seq": 4, "type": "reply", "payload": {"text": "Merci."}, "signer": signer}]
+    rows = [
+        ("reviewer-events-deleted-prefix", "replies 1 and 2 were deleted after the reporter "
+         "read them; 3 and 4 remain", [r3, r4], "success"),
+        ("reviewer-events-deleted-prefix-gap", "replies 1 and 2 deleted, 3 missing from what "
+         "remains", [r2, r4], "event_sequence_gap"),
+        ("reviewer-events-deleted-prefix-fork", "replies 1 and 2 deleted; 4 does not follow 3",
+         [r3, stray], "event_fork"),
+    ]
+    return [case(n, "reviewer_events", d, {**rest, "sealed": [b64encode(s) for s in ss]}, x,
                  expected if x == "success" else None) for n, d, ss, x in rows]

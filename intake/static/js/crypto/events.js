@@ -8,7 +8,8 @@
  *   openReviewerEvent(sealed, receiptKeys, bundle, {reportId}) → OpenedEvent (verified)
  *     Reviewers → reporter: crypto_box_seal(key_id ‖ signature ‖ signed_message, reply_pk);
  *     the signer must be a current key of the verified bundle, the signature must check.
- *   verifyChain(events, {reportId, direction, start}) / verifyReviewerChain(events, {reportId})
+ *   verifyChain(events, {reportId, direction, start}) /
+ *   verifyReviewerChain(events, {reportId, fromFirstPresent})
  *   buildSignedMessage(reportId, seq, prevHash, type, payload); decodeSignedEvent(...)
  *
  * signed_message = "haven-event/1" 0x00 ‖ report_id ‖ u32 seq ‖ prev_event_hash ‖ u8 type ‖
@@ -21,7 +22,7 @@
 
   var LABEL = _.concat(_.utf8("haven-event/1"), new Uint8Array([0]));
   var FIXED = LABEL.length + 16 + 4 + 32 + 1;
-  var REPORTER_TYPES = { message: 0x01, file_added: 0x02, consent_change: 0x03, withdrawal: 0x04, reconfirmation: 0x05, status_ack: 0x06 };
+  var REPORTER_TYPES = { message: 0x01, file_added: 0x02, consent_change: 0x03, withdrawal: 0x04, reconfirmation: 0x05, status_ack: 0x06, receipt_burned: 0x07 };
   var REVIEWER_TYPES = { reply: 0x11, acknowledgement: 0x12, status: 0x13, withdrawal_ack: 0x14 };
   var NAMES = {};
   Object.keys(REPORTER_TYPES).forEach(function (n) { NAMES[REPORTER_TYPES[n]] = n; });
@@ -155,10 +156,16 @@
     });
   }
 
+  // {fromFirstPresent: true}: replies the reporter read were deleted (vault.reply_store), so
+  // the chain is checked from the first reply given on; a gap or fork after it still fails.
   function verifyReviewerChain(events, options) {
     var reportId = options && options.reportId;
     if (typeof reportId !== "string") throw new TypeError("verifyReviewerChain needs {reportId}");
-    verifyChain(events, { reportId: reportId, direction: "reviewer", start: options && options.start });
+    var start = options && options.start;
+    if (options && options.fromFirstPresent && events.length) {
+      start = [events[0].seq - 1, events[0].prevEventHash];
+    }
+    verifyChain(events, { reportId: reportId, direction: "reviewer", start: start });
   }
 
   _.register("events", {
