@@ -6,8 +6,7 @@ and a free statistics query must not be public, S21). Body::
     {"qi": {kind, country, year, year_to, gender, role, acts[], mechanisms[],
             perpetrators[], detained},
      "recode": {"year_band": bool, "role_groups": {role: group} | null,
-                "suppress_gender": bool},
-     "act_categories": {act: category},
+                "act_categories": bool, "suppress_gender": bool},
      "exclude_record_id": hex32 | null}
 
 The case base recodes every visible record (published or pending, any organisation: the
@@ -18,6 +17,12 @@ the public tier alone and for public ∪ partner::
     CLASS = {"k": records whose recoded QIs equal the query's,
              "act_categories": sorted distinct act categories among records that equal the
                                query on every QI but the acts}
+
+With ``recode.act_categories`` the acts are compared as the set of their categories (the
+shared taxonomy's ``act_category_acts``, haven.taxonomy); a record published at that level
+(``acts: []`` and ``act_categories``) is compared by its categories then, and below that
+level equals no query (its act ids are not known). An older client may still send a
+top-level ``act_categories`` mapping: it is accepted only when it is the taxonomy's own.
 
 The record itself is not counted (``exclude_record_id`` for a re-release); the caller adds
 it. Nothing about the query is stored or logged.
@@ -43,6 +48,7 @@ anonymity = Blueprint("anonymity", __name__, url_prefix="/api/v1")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _SETS = ("acts", "mechanisms", "perpetrators")
+_RECODE_STEPS = ("year_band", "role_groups", "act_categories", "suppress_gender")
 _TIERS = {"public": ("public",), "public_partner": ("public", "partner")}
 
 
@@ -77,7 +83,9 @@ def visible_qis(session: Session, country: str) -> list[tuple[str, str, dict[str
     return [(r.tier, r.record_id, {
         "kind": r.kind, "country": r.country, "year": r.year, "year_to": r.year_to,
         "gender": r.gender, "role": r.role, "detained": bool(r.detained),
-        **{name: terms.get(r.record_id, {}).get(name, []) for name in _SETS}}) for r in rows]
+        **{name: terms.get(r.record_id, {}).get(name, []) for name in (*_SETS,
+                                                                        "act_categories")}})
+        for r in rows]
 
 
 def recode(qi: Mapping[str, Any], recoding: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,6 +93,12 @@ def recode(qi: Mapping[str, Any], recoding: Mapping[str, Any]) -> dict[str, Any]
     out = {name: qi.get(name) for name in ("kind", "country", "gender", "role", "detained")}
     for name in _SETS:
         out[name] = tuple(sorted(set(qi.get(name) or ())))
+    categories = categories_of(qi)
+    if recoding.get("act_categories"):
+        out["acts"] = categories
+    elif qi.get("act_categories"):
+        # Published by category: its act ids are unknown, so it equals no exact query.
+        out["acts"] = tuple(f"category:{c}" for c in categories)
     year, year_to = int(qi["year"]), qi.get("year_to")
     if recoding.get("year_band"):
         last = int(year_to or year)
@@ -99,9 +113,17 @@ def recode(qi: Mapping[str, Any], recoding: Mapping[str, Any]) -> dict[str, Any]
     return out
 
 
+def categories_of(qi: Mapping[str, Any]) -> tuple[str, ...]:
+    """The act categories of a record: those of its act ids, or those it was published
+    with when the release gate generalised its acts."""
+    taxonomy = load_taxonomy()
+    return tuple(sorted(set(taxonomy.act_categories_of(tuple(qi.get("acts") or ())))
+                        | set(qi.get("act_categories") or ())))
+
+
 def count_class(query: Mapping[str, Any],
                 records: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
-    recoding, categories = query["recode"], query["act_categories"]
+    recoding = query["recode"]
     target = recode(query["qi"], recoding)
     without_acts = {**target, "acts": None}
     k, seen = 0, set()
@@ -112,7 +134,7 @@ def count_class(query: Mapping[str, Any],
         if mine == target:
             k += 1
         if {**mine, "acts": None} == without_acts:
-            seen.update(categories.get(act, "other") for act in mine["acts"])
+            seen.update(categories_of(qi))
     return {"k": k, "act_categories": sorted(seen)}
 
 
@@ -120,26 +142,30 @@ def parse_anonymity_query(body: Any) -> dict[str, Any]:
     """Check the query strictly; every error names the field."""
     if not isinstance(body, dict) or set(body) - {"qi", "recode", "act_categories",
                                                   "exclude_record_id"}:
-        raise BadQuery("the body is {qi, recode, act_categories, exclude_record_id?}")
+        raise BadQuery("the body is {qi, recode, exclude_record_id?}")
     taxonomy = load_taxonomy()
     qi = _parse_qi(body.get("qi"), taxonomy)
-    recoding = body.get("recode")
-    if not isinstance(recoding, dict) or set(recoding) != {"year_band", "role_groups",
-                                                           "suppress_gender"}:
-        raise BadQuery("recode is {year_band, role_groups, suppress_gender}")
-    groups = recoding["role_groups"]
-    if groups is not None and not _mapping_of(groups, taxonomy.ids("roles")):
-        raise BadQuery("recode.role_groups maps role ids to group names")
-    if not isinstance(recoding["year_band"], bool) or not isinstance(
-            recoding["suppress_gender"], bool):
-        raise BadQuery("recode.year_band and recode.suppress_gender are booleans")
-    if not _mapping_of(body.get("act_categories"), taxonomy.ids("acts")):
-        raise BadQuery("act_categories maps act ids to category names")
+    recoding = _parse_recode(body.get("recode"), taxonomy)
+    if "act_categories" in body and body["act_categories"] != taxonomy.act_category_map():
+        raise BadQuery("act_categories, when sent, must be the shared taxonomy's own act "
+                       "categories (haven/data/taxonomy.json): the two apps disagree")
     exclude = body.get("exclude_record_id")
     if exclude is not None and not (isinstance(exclude, str) and _HEX32.fullmatch(exclude)):
         raise BadQuery("exclude_record_id is 32 lowercase hex or null")
-    return {"qi": qi, "recode": recoding, "act_categories": body["act_categories"],
-            "exclude_record_id": exclude}
+    return {"qi": qi, "recode": recoding, "exclude_record_id": exclude}
+
+
+def _parse_recode(recoding: Any, taxonomy: Any) -> dict[str, Any]:
+    if not isinstance(recoding, dict) or set(recoding) != set(_RECODE_STEPS):
+        raise BadQuery(f"recode has exactly the fields {sorted(_RECODE_STEPS)}")
+    groups = recoding["role_groups"]
+    if groups is not None and not _mapping_of(groups, taxonomy.ids("roles")):
+        raise BadQuery("recode.role_groups maps role ids to group names")
+    flags = [name for name in ("year_band", "act_categories", "suppress_gender")
+             if not isinstance(recoding[name], bool)]
+    if flags:
+        raise BadQuery(f"recode.{', recode.'.join(flags)}: true or false")
+    return recoding
 
 
 def _mapping_of(value: Any, keys: Iterable[str]) -> bool:

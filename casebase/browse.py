@@ -12,11 +12,20 @@ from casebase.countries import country_names
 from casebase.errors import NotFound
 from casebase.models import Record, RecordAttachment
 from casebase.records import attachment_bytes, record_view
-from casebase.search import CaseQuery, SearchResult, related, search, visible
+from casebase.search import (
+    CaseQuery,
+    SearchResult,
+    generalised_matches,
+    related,
+    search,
+    visible,
+)
+from casebase.trends import N_
 from haven.taxonomy import load_taxonomy
 
 FILTER_VOCABULARIES = (
-    ("act", "acts"), ("perpetrator", "perpetrators"), ("mechanism", "mechanisms"),
+    ("act", "acts"), ("act_category", "act_categories"), ("perpetrator", "perpetrators"),
+    ("mechanism", "mechanisms"),
     ("engagement", "engagement"), ("gender", "genders"), ("role", "roles"),
     ("verification", "verification_status"), ("kind", "record_kinds"),
     ("outcome", "case_outcomes"),
@@ -40,9 +49,26 @@ def filter_options(session: Session, tiers: Iterable[str], today: str) -> dict[s
     }
 
 
+# list.html labels each filter by its parameter name; this one is marked here.
+FILTER_LABELS = (N_("Act category"),)
+
+
 def list_page(session: Session, query: CaseQuery, tiers: Iterable[str],
               today: str) -> SearchResult:
     return search(session, query, tiers, today)
+
+
+def generalised_note(session: Session, query: CaseQuery, tiers: Iterable[str],
+                     today: str) -> dict[str, Any] | None:
+    """Records an act filter cannot match because they were published with act
+    categories only: how many, and the categories to filter by instead."""
+    count, categories = generalised_matches(session, query, tiers, today)
+    if not count:
+        return None
+    filters = {k: v for k, v in query.filters.items() if k != "act"}
+    filters["act_category"] = tuple(sorted(set(filters.get("act_category", ())) |
+                                           set(categories)))
+    return {"count": count, "categories": list(categories), "filters": filters}
 
 
 def visible_record(session: Session, record_id: str, tiers: Iterable[str], today: str) -> Record:

@@ -21,7 +21,8 @@ from haven.taxonomy import load_taxonomy
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "title", "record_id", "kind", "country", "year", "year_to", "gender", "role", "acts",
-    "perpetrators", "mechanisms", "engagement", "verification_status", "anonymity_requested",
+    "act_categories", "perpetrators", "mechanisms", "engagement", "verification_status",
+    "anonymity_requested",
     "named", "detained", "surveillance", "restrictive_law", "narrative", "un_actors",
     "follow_up", "outcome", "sg_citations", "attachments", "organisation", "tier", "version",
     "snapshot_date",
@@ -53,6 +54,9 @@ def csv_row(case: dict[str, Any], snapshot_date: str) -> list[str]:
         "year": str(case["year"]), "year_to": str(case["year_to"] or ""),
         "gender": label("genders", case["gender"]), "role": label("roles", case["role"]),
         "acts": _multi(label("acts", a) for a in case["acts"]),
+        # Filled when the release gate published the acts by category only (acts is empty).
+        "act_categories": _multi(label("act_categories", c)
+                                 for c in case.get("act_categories", [])),
         "perpetrators": _multi(label("perpetrators", p) for p in case["perpetrators"]),
         "mechanisms": _multi(label("mechanisms", m) for m in case["mechanisms"]),
         "engagement": label("engagement", case["engagement"]),

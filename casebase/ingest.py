@@ -139,6 +139,10 @@ def check_no_more_detail(session: Session, current: Record, record: dict[str, An
                 if before.get(field) is None and record.get(field) is not None]
     if before.get("year_to") is not None and record.get("year_to") is None:
         revealed.append("year")
+    if before.get("act_categories") and (
+            record.get("acts") or set(record.get("act_categories") or ())
+            - set(before["act_categories"])):
+        revealed.append("acts")
     if revealed:
         raise InvalidPackage(
             f"this version gives {', '.join(revealed)} that an earlier version generalised",

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from casebase.countries import COUNTRY_CODES
-from casebase.search import COLUMN_FILTERS, SORTS, TERM_FILTERS
+from casebase.search import CATEGORY_FILTERS, COLUMN_FILTERS, SORTS, TERM_FILTERS
 from casebase.validation import package_schema
 from haven.taxonomy import load_taxonomy
 
@@ -37,7 +37,7 @@ def _case_schema() -> dict[str, Any]:
         "stance": _nullable("government_stances"), "note": {"type": "string"},
         "source": {"enum": ["release", "partner"]}, "org_id": {"type": "string"}}}
     terms = {v: {"type": "array", "items": {"enum": _ids(v)}}
-             for v in ("acts", "perpetrators", "mechanisms")}
+             for v in ("acts", "act_categories", "perpetrators", "mechanisms")}
     flags = {f: {"type": "boolean"} for f in ("anonymity_requested", "named", "detained",
                                               "surveillance", "restrictive_law")}
     properties = {
@@ -73,7 +73,7 @@ def _list_parameters() -> list[dict[str, Any]]:
         array("year", {"type": "integer", "minimum": 1990, "maximum": 2100}, "Year"),
         array("org", {"type": "string", "pattern": "^[a-z0-9-]{3,64}$"}, "Organisation"),
     ]
-    for name, vocabulary in {**COLUMN_FILTERS, **TERM_FILTERS}.items():
+    for name, vocabulary in {**COLUMN_FILTERS, **TERM_FILTERS, **CATEGORY_FILTERS}.items():
         params.append(array(name, {"enum": _ids(vocabulary)}, f"Filter by {vocabulary}"))
     params += [
         {"name": "stale", "in": "query", "required": False,
@@ -162,10 +162,9 @@ def _paths() -> dict[str, Any]:
                 "security": [{"partnerToken": []}],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"type": "object",
-                               "required": ["qi", "recode", "act_categories"],
+                               "required": ["qi", "recode"],
                                "properties": {"qi": {"type": "object"},
                                               "recode": {"type": "object"},
-                                              "act_categories": {"type": "object"},
                                               "exclude_record_id": {
                                                   "type": ["string", "null"]}}}}}},
                 "responses": {"200": _json({"type": "object",

@@ -15,6 +15,9 @@ from casebase.models import FollowUp, Record, RecordAttachment, RecordDocument, 
 from haven.taxonomy import load_taxonomy
 
 MULTI_VALUED = ("acts", "perpetrators", "mechanisms")
+# A record whose acts the release gate generalised carries their categories instead
+# (``acts: []``); they are indexed as terms of this vocabulary.
+CATEGORY_TERMS = "act_categories"
 SURVEILLANCE_ACTS = frozenset({"surveillance_online", "surveillance_physical", "hacking"})
 
 
@@ -33,6 +36,7 @@ def store_release(
     data = body["record"]
     record = session.get(Record, body["record_id"]) or Record(record_id=body["record_id"])
     acts = set(data["acts"])
+    categories = set(data.get("act_categories") or ())
     record.org_id, record.version, record.tier = body["org_id"], body["version"], body["tier"]
     record.state, record.publish_after, record.ingested_on = state, publish_after, today
     record.issued_at, record.release_pk = body["issued_at"], body["release_pk"]
@@ -45,7 +49,8 @@ def store_release(
     record.year_to, record.gender, record.role = (
         data.get("year_to"), data.get("gender"), data.get("role"))
     record.region = COUNTRY_REGION[data["country"]]
-    record.surveillance = bool(acts & SURVEILLANCE_ACTS)
+    # The surveillance category holds exactly the surveillance acts, so it says as much.
+    record.surveillance = bool(acts & SURVEILLANCE_ACTS) or "surveillance" in categories
     record.restrictive_law = "restrictive_law" in acts
     record.last_activity = record.last_activity or f"{data['year']}-01"
     session.add(record)
@@ -59,6 +64,8 @@ def store_release(
     for vocabulary in MULTI_VALUED:
         for term in data[vocabulary]:
             session.add(RecordTerm(record_id=record.record_id, vocabulary=vocabulary, term=term))
+    for term in sorted(categories):
+        session.add(RecordTerm(record_id=record.record_id, vocabulary=CATEGORY_TERMS, term=term))
     session.execute(
         sa.delete(FollowUp).where(
             FollowUp.record_id == record.record_id, FollowUp.source == "release"
@@ -117,7 +124,8 @@ def refresh_derived(session: Session, record: Record) -> None:
 def search_document(record: Record, data: dict[str, Any], events: list[FollowUp]) -> str:
     taxonomy = load_taxonomy()
     parts = [record.title, record.name or "", data["narrative"], country_name(record.country)]
-    parts += [taxonomy.label(v, t) for v in MULTI_VALUED for t in data.get(v, [])]
+    parts += [taxonomy.label(v, t) for v in (*MULTI_VALUED, CATEGORY_TERMS)
+              for t in data.get(v, [])]
     parts += list(data.get("un_actors", []))
     parts += [e.note for e in events if e.note]
     return "\n".join(p for p in parts if p)
@@ -160,6 +168,7 @@ def record_view(session: Session, record: Record) -> dict[str, Any]:
         "gender": record.gender,
         "role": record.role,
         "acts": data["acts"],
+        "act_categories": data.get("act_categories", []),
         "perpetrators": data["perpetrators"],
         "mechanisms": data["mechanisms"],
         "engagement": record.engagement,

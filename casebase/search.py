@@ -29,6 +29,10 @@ COLUMN_FILTERS = {
     "outcome": "case_outcomes",
 }
 TERM_FILTERS = {"act": "acts", "perpetrator": "perpetrators", "mechanism": "mechanisms"}
+# A category matches the records whose act ids fall in it and the records published with
+# the category itself (the release gate generalised their acts): an act filter cannot
+# match the latter, whose act ids are not published.
+CATEGORY_FILTERS = {"act_category": "act_categories"}
 SORTS = ("relevance", "newest", "oldest", "country", "activity")
 MAX_QUERY_WORDS = 10
 MAX_PER_PAGE = 100
@@ -79,7 +83,7 @@ def parse_query(args: Any, default_per_page: int = 20) -> CaseQuery:
     """Build a CaseQuery from request args (a MultiDict); BadQuery names the bad parameter."""
     taxonomy = load_taxonomy()
     filters: dict[str, tuple[str, ...]] = {}
-    for param, vocabulary in {**COLUMN_FILTERS, **TERM_FILTERS}.items():
+    for param, vocabulary in {**COLUMN_FILTERS, **TERM_FILTERS, **CATEGORY_FILTERS}.items():
         values = _values(args, param)
         for value in values:
             if value not in taxonomy.vocabulary(vocabulary):
@@ -163,6 +167,8 @@ def _apply_filters(statement: sa.Select, query: CaseQuery, today: str) -> sa.Sel
                 RecordTerm.vocabulary == TERM_FILTERS[param], RecordTerm.term.in_(values)
             )
             statement = statement.where(Record.record_id.in_(ids))
+        elif param in CATEGORY_FILTERS:
+            statement = statement.where(Record.record_id.in_(_in_categories(values)))
         elif param == "country":
             statement = statement.where(Record.country.in_(values))
         elif param == "org":
@@ -174,6 +180,35 @@ def _apply_filters(statement: sa.Select, query: CaseQuery, today: str) -> sa.Sel
     if query.stale_months is not None:
         statement = statement.where(Record.last_activity < months_before(today, query.stale_months))
     return statement
+
+
+def generalised_matches(session: Session, query: CaseQuery, tiers: Iterable[str],
+                        today: str) -> tuple[int, tuple[str, ...]]:
+    """With an act filter: how many visible records match everything else and were
+    published only with the act categories of those acts (an act filter cannot match
+    them, so the list says so rather than drop them silently), and those categories."""
+    acts = query.filters.get("act")
+    if not acts:
+        return 0, ()
+    categories = load_taxonomy().act_categories_of(acts)
+    rest = replace(query, filters={k: v for k, v in query.filters.items() if k != "act"})
+    statement = _apply_filters(sa.select(Record).where(visible(tiers, today)), rest, today)
+    statement = statement.where(Record.record_id.in_(sa.select(RecordTerm.record_id).where(
+        RecordTerm.vocabulary == "act_categories", RecordTerm.term.in_(categories))))
+    if words := query.words():
+        statement, _ = _apply_text(session, statement, words, ranked=False)
+    count = session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+    return int(count or 0), categories
+
+
+def _in_categories(categories: Iterable[str]) -> sa.Select:
+    """Ids of records with an act in one of ``categories`` or published with one of them."""
+    taxonomy = load_taxonomy()
+    categories = tuple(categories)
+    acts = [act for category in categories for act in taxonomy.act_groups[category]]
+    return sa.select(RecordTerm.record_id).where(sa.or_(
+        sa.and_(RecordTerm.vocabulary == "acts", RecordTerm.term.in_(acts)),
+        sa.and_(RecordTerm.vocabulary == "act_categories", RecordTerm.term.in_(categories))))
 
 
 def months_before(today: str, months: int) -> str:

@@ -2,9 +2,11 @@
 
 For each year Y, a case counts as **new** when its reprisal year is Y and as **follow-up**
 when it is older and has a follow-up event dated in Y (the Secretary-General's Annex I and
-Annex II). Tables per year: by region, by mechanism, and characteristics (women, detained,
-named, anonymity requested, surveillance, restrictive laws); plus new vs follow-up over
-time, and counts of States. Readers only ever see a stored snapshot; there is no free-form
+Annex II). Tables per year: by region, by mechanism, by act category, and characteristics
+(women, detained, named, anonymity requested, surveillance, restrictive laws); plus new vs
+follow-up over time, and counts of States. The act category table counts every record,
+including those the release gate published with act categories only (``acts: []``), which
+no per-act count could place. Readers only ever see a stored snapshot; there is no free-form
 statistics query. Counts of States are not counts of people and are not suppressed.
 """
 
@@ -22,6 +24,7 @@ from casebase.countries import REGIONS
 from casebase.models import FollowUp, Record, RecordTerm, StatsSnapshot
 from casebase.search import visible
 from casebase.suppression import Equation, suppress
+from haven.taxonomy import load_taxonomy
 
 TIERS = {"public": ("public",), "partner": ("public", "partner")}
 MEASURES = ("women", "detained", "named", "anonymity_requested", "surveillance",
@@ -39,6 +42,7 @@ class CaseFacts:
     follow_up_years: frozenset[int]
     flags: frozenset[str]
     tier: str = "public"
+    act_categories: frozenset[str] = frozenset()
 
 
 def collect_facts(session: Session, tiers: Iterable[str], today: str) -> list[CaseFacts]:
@@ -46,11 +50,17 @@ def collect_facts(session: Session, tiers: Iterable[str], today: str) -> list[Ca
     condition = visible(tiers, today)
     mechanisms: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[int]] = defaultdict(set)
-    for rid, term in session.execute(
-            sa.select(RecordTerm.record_id, RecordTerm.term)
+    categories: dict[str, set[str]] = defaultdict(set)
+    taxonomy = load_taxonomy()
+    for rid, vocabulary, term in session.execute(
+            sa.select(RecordTerm.record_id, RecordTerm.vocabulary, RecordTerm.term)
             .join(Record, Record.record_id == RecordTerm.record_id)
-            .where(condition, RecordTerm.vocabulary == "mechanisms")):
-        mechanisms[rid].add(term)
+            .where(condition, RecordTerm.vocabulary.in_(("mechanisms", "acts",
+                                                          "act_categories")))):
+        if vocabulary == "mechanisms":
+            mechanisms[rid].add(term)
+        else:
+            categories[rid].add(taxonomy.act_category(term) if vocabulary == "acts" else term)
     for rid, date in session.execute(
             sa.select(FollowUp.record_id, FollowUp.date)
             .join(Record, Record.record_id == FollowUp.record_id).where(condition)):
@@ -65,7 +75,8 @@ def collect_facts(session: Session, tiers: Iterable[str], today: str) -> list[Ca
         rid = values["record_id"]
         facts.append(CaseFacts(values["country"], values["region"], values["year"],
                                frozenset(mechanisms[rid]), frozenset(years[rid]),
-                               frozenset(flags), values["tier"]))
+                               frozenset(flags), values["tier"],
+                               frozenset(categories[rid])))
     return facts
 
 
@@ -120,6 +131,15 @@ def _year_tables(b: _Builder, facts: list[CaseFacts], year: int) -> None:
         b.equations.append(Equation(keys[2], (keys[0], keys[1])))
         mechanism_rows.append((mechanism, keys))
     b.table(f"{year}/mechanism", year, "mechanism", KINDS, mechanism_rows)
+    category_rows = []
+    for category in load_taxonomy().ids("act_categories"):
+        subset = [c for c in cases if category in c[0].act_categories]
+        if not subset:
+            continue
+        keys = [b.cell(f"{year}/act_category/{category}/{k}", _n(subset, k)) for k in KINDS]
+        b.equations.append(Equation(keys[2], (keys[0], keys[1])))
+        category_rows.append((category, keys))
+    b.table(f"{year}/act_category", year, "act_category", KINDS, category_rows)
     measure_rows = []
     for measure in MEASURES:
         yes = sum(1 for c, _ in cases if measure in c.flags)

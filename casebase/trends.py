@@ -31,6 +31,7 @@ MEASURE_LABELS = {
 TABLE_TITLES = {
     "region": N_("Cases by region, %(year)s"),
     "mechanism": N_("Cases by UN mechanism engaged, %(year)s"),
+    "act_category": N_("Cases by category of act, %(year)s"),
     "measure": N_("Characteristics of the cases, %(year)s"),
     "year": N_("New and follow-up cases over time"),
 }
@@ -55,6 +56,8 @@ def row_label(kind: str, row_id: str, translate: Translate) -> str:
         return translate(REGIONS[row_id])
     if kind == "mechanism":
         return translate(load_taxonomy().label("mechanisms", row_id))
+    if kind == "act_category":
+        return translate(load_taxonomy().label("act_categories", row_id))
     if kind == "measure":
         return translate(MEASURE_LABELS[row_id])
     return row_id
@@ -79,7 +82,7 @@ def table_views(snapshot: dict[str, Any], translate: Translate,
         if year is not None and table["year"] not in (year, None):
             continue
         headers = {"region": "Region", "mechanism": "Mechanism", "measure": "Characteristic",
-                   "year": "Year"}
+                   "year": "Year", "act_category": "Act category"}
         views.append(TableView(
             table_id=table["id"], chart_id=chart_id_of(table),
             title=table_title(table, translate),
@@ -145,7 +148,9 @@ def annual_report(snapshot: dict[str, Any], year: int, translate: Translate) -> 
         share = (f"{yes['value'] / all_cases['value']:.0%}"
                  if yes["value"] is not None and all_cases["value"] else "-")
         lines.append(f"{translate(MEASURE_LABELS[row['id']])}: {cell_text(yes)} ({share})")
-    for table_id in (f"{year}/region", f"{year}/mechanism"):
+    for table_id in (f"{year}/region", f"{year}/mechanism", f"{year}/act_category"):
+        if table_id not in tables:  # a snapshot taken before the table existed
+            continue
         lines.append(table_title(tables[table_id], translate))
         for row in tables[table_id]["rows"]:
             texts = " / ".join(cell_text(c) for c in row["cells"])

@@ -33,7 +33,9 @@ def index() -> str:
     result = browse.list_page(auth.db(), query, auth.tiers(), auth.today())
     options = browse.filter_options(auth.db(), auth.tiers(), auth.today())
     return render_template("list.html", result=result, query=query, options=options,
-                           stale_default=settings.stale_follow_up_months)
+                           stale_default=settings.stale_follow_up_months,
+                           generalised=browse.generalised_note(auth.db(), query, auth.tiers(),
+                                                               auth.today()))
 
 
 @public.get("/cases/<record_id>")

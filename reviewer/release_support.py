@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from haven.taxonomy import load_taxonomy
 from reviewer.redaction import latest_version, preview
 from reviewer.release.attachments import RELEASE_MEDIA_TYPES
 from reviewer.release.context import ReportContext, load_context
 from reviewer.release.draft import citation_line, follow_up_line
 from reviewer.release.errors import ReleaseError
+from reviewer.release.generalise import LEVELS
 from reviewer.release.metadata import metadata_found
 from reviewer.release.runtime import release_runtime
 from reviewer.report_fields import incident_acts, narrative, triage_defaults
@@ -22,6 +26,37 @@ from vault.canonical import utc_day
 RECORD_FIELDS = ("kind", "title", "name", "country", "year", "gender", "role", "acts",
                  "perpetrators", "mechanisms", "engagement", "anonymity_requested", "named",
                  "detained", "narrative", "un_actors", "outcome")
+
+
+# The generalisation ladder's levels (reviewer/release/generalise.py LEVELS) in words.
+LEVEL_WORDS = {
+    "exact": _l("exact values (nothing generalised)"),
+    "year_band": _l("year in a two-year band"),
+    "role_group": _l("year band and role group"),
+    "act_category": _l("year band, role group and acts by category"),
+    "gender_suppressed": _l("year band, role group, acts by category and gender suppressed"),
+}
+
+
+def level_words(level: Any) -> str:
+    """A ladder level (its number as sealed in a draft, or its name) in the reader's words."""
+    if isinstance(level, int) and not isinstance(level, bool) and 0 <= level < len(LEVELS):
+        level = LEVELS[level]
+    return str(LEVEL_WORDS[level]) if level in LEVEL_WORDS else str(level)
+
+
+def published_acts(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The acts as a record will be published: act labels, or, when the gate generalised
+    them, category labels (``generalised`` true)."""
+    if not isinstance(record, Mapping):
+        return None
+    t = load_taxonomy()
+    categories = record.get("act_categories") or []
+    if categories:
+        return {"generalised": True, "labels": [gettext(t.label("act_categories", c))
+                                                for c in categories]}
+    return {"generalised": False, "labels": [gettext(t.label("acts", a))
+                                             for a in record.get("acts") or []]}
 
 
 def coordinators(ctx: ReportContext) -> list[tuple[str, str]]:

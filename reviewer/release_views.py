@@ -43,6 +43,8 @@ from reviewer.release_support import (
     coordinators,
     default_form,
     form_values,
+    level_words,
+    published_acts,
     redacted_reference,
     released_report_ids,
 )
@@ -73,7 +75,8 @@ def _page(ctx, values: dict[str, Any], *, checked=None, status: int = 200):  # t
     info = None if draft is None else {
         "day": draft.day, "author": draft.author, "record_id": body.get("record_id", "?"),
         "version": body.get("version", "?"), "tier": body.get("tier", "?"),
-        "level": draft.content.get("level", "?"),
+        "level": level_words(draft.content.get("level", "?")),
+        "acts": published_acts(body.get("record")),
         "approver": drafted.get("approver_key_id") if isinstance(drafted, dict) else None}
     return render_template(
         "release_report.html", ctx=ctx, values=values, checked=checked, draft=info,
@@ -81,6 +84,7 @@ def _page(ctx, values: dict[str, Any], *, checked=None, status: int = 200):  # t
         releases=ctx.releases(), withdrawn=ctx.withdrawn_records(),
         coordinators=coordinators(ctx), me=keys().key_id, settings=runtime.settings,
         taxonomy=load_taxonomy(), reference=redacted_reference(ctx),
+        level_words=level_words, published_acts=published_acts,
         items=[i for i in runtime.outbox.items() if i.report_id == ctx.report_id],
     ), status
 
@@ -127,8 +131,8 @@ def draft(report_id: uuid.UUID):  # type: ignore[no-untyped-def]
         flash(_("Not saved: %(reason)s", reason=str(exc)), "error")
         return _page(ctx, form_values(form), status=422)
     flash(_("Draft signed by you at level '%(level)s'; the coordinator you named can approve "
-            "it now.", level=checked.facts.anonymity.level_name if checked.facts.anonymity
-            else "-"), "status")
+            "it now.", level=level_words(checked.facts.anonymity.level_name)
+            if checked.facts.anonymity else "-"), "status")
     return redirect(url_for("release.report", report_id=report_id))
 
 

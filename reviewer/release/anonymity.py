@@ -20,9 +20,9 @@ import requests
 
 from reviewer.release.errors import AnonymityUnavailable
 from reviewer.release.generalise import (
-    ACT_CATEGORIES,
     LEVELS,
     Recoding,
+    categories_of,
     published_fields,
     quasi_identifiers,
 )
@@ -63,8 +63,9 @@ class AnonymityClient:
 
     def counts(self, qi: Mapping[str, Any], recoding: Recoding,
                exclude_record_id: str | None) -> dict[str, ClassCount]:
+        # The case base knows each act's category from the same shared taxonomy.
         body = {"qi": dict(qi), "recode": recoding.to_query(),
-                "act_categories": dict(ACT_CATEGORIES), "exclude_record_id": exclude_record_id}
+                "exclude_record_id": exclude_record_id}
         try:
             response = self._http.post(self.url, json=body, timeout=self._timeout,
                                        headers={"Authorization": f"Bearer {self._token}"},
@@ -103,9 +104,9 @@ def assess(record: Mapping[str, Any], tier: str, source: CountSource,
     scopes = TIER_SCOPES[tier]
     need = settings.required_class_size
     seen: dict[str, Mapping[str, ClassCount]] = {}
-    own_category = {ACT_CATEGORIES.get(a, "other") for a in record["acts"]}
+    own_category = set(categories_of(record["acts"]))
     for level in range(len(LEVELS)):
-        recoding = Recoding(level)
+        recoding = Recoding.at(level)
         published = published_fields(record, recoding)
         # The exact values go in the query: the case base recodes them like every record
         # it holds (a suppressed role would otherwise never match a role group).
@@ -124,8 +125,9 @@ def _refusal(seen: Mapping[str, Mapping[str, ClassCount]], need: int,
              settings: ReleaseSettings, scopes: tuple[str, ...]) -> str:
     last = seen[LEVELS[-1]]
     sizes = ", ".join(f"{scope}: {last[scope].k + 1}" for scope in scopes)
-    return (f"even fully generalised (year band, role group, gender suppressed) the record "
-            f"shares its country, year, acts, mechanisms, perpetrators and detention with too "
+    return (f"even fully generalised (year band, role group, acts by category, gender "
+            f"suppressed) the record shares its country, years, act categories, mechanisms, "
+            f"perpetrators and detention with too "
             f"few released records ({sizes}; {need} needed = k {settings.k} + margin "
             f"{settings.k_margin}, and at least {settings.l_diversity} act categories): "
             f"hold it back")

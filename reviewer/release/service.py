@@ -68,7 +68,7 @@ def check(ctx: ReportContext, draft: DraftInput, runtime: ReleaseRuntime, *,
     assessment, error = None, None
     try:
         if draft.record.get("named"):  # the person consented to be named: k is moot
-            assessment = Assessment(True, 0, published_fields(draft.record, Recoding(0)), {},
+            assessment = Assessment(True, 0, published_fields(draft.record, Recoding.at(0)), {},
                                     "a named record (casebase_named consent): k does not "
                                     "apply")
         else:
@@ -271,7 +271,10 @@ def recheck_k(runtime: ReleaseRuntime) -> list[tuple[str, int]]:
     for released in runtime.outbox.released():
         if released.withdrawn or released.record.get("named"):
             continue
-        counts = source.counts(released.qi, Recoding(released.level), released.record_id)
+        # The steps are read off the record as published, so a release is re-counted the
+        # way it went out, whatever the ladder's numbering was then.
+        recoding = Recoding.of_published(released.record, released.qi, released.level)
+        counts = source.counts(released.qi, recoding, released.record_id)
         scopes = ("public", "public_partner") if released.tier == "public" else (
             "public_partner",)
         smallest = min(counts[s].k + 1 for s in scopes)

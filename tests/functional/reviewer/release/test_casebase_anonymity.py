@@ -16,7 +16,7 @@ from casebase.ingest import ingest
 from casebase.keyfiles import public_key_text
 from casebase.synthetic import SigningOrganisation, synthetic_record
 from casebase.trust import add_admin
-from reviewer.release.generalise import ACT_CATEGORIES, Recoding
+from reviewer.release.generalise import Recoding
 from vault.canonical import utc_day
 
 QI = {"kind": "individual", "country": "BH", "year": 2023, "year_to": None,
@@ -59,8 +59,8 @@ def cb(tmp_path, database_url):
 
 
 def ask(client, token, level=0, **changes):  # type: ignore[no-untyped-def]
-    body = {"qi": {**QI, **changes}, "recode": Recoding(level).to_query(),
-            "act_categories": dict(ACT_CATEGORIES), "exclude_record_id": None}
+    body = {"qi": {**QI, **changes}, "recode": Recoding.at(level).to_query(),
+            "exclude_record_id": None}
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.post("/api/v1/anonymity", json=body, headers=headers)
 
@@ -80,6 +80,15 @@ def test_recoding_widens_the_class(cb):
     banded = ask(client, token, 1).get_json()["classes"]["public"]["k"]
     grouped = ask(client, token, 2).get_json()["classes"]["public"]["k"]
     assert (banded, grouped) == (3, 4)
+
+
+def test_act_category_level_counts_other_acts_of_the_category(cb):
+    app, token, _orgs, _ids = cb
+    client = app.test_client()
+    # travel_ban and passport are both "movement": one class by category, two by act id
+    assert ask(client, token, 2, acts=["passport"]).get_json()["classes"]["public"]["k"] == 0
+    by_category = ask(client, token, 3, acts=["passport"]).get_json()["classes"]["public"]
+    assert by_category == {"k": 4, "act_categories": ["intimidation", "movement"]}
 
 
 def test_withdrawn_records_are_not_counted(cb):

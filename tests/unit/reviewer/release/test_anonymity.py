@@ -6,13 +6,17 @@ from __future__ import annotations
 import pytest
 
 from casebase.anonymity import count_class, parse_anonymity_query
+from casebase.errors import BadQuery
 from haven.taxonomy import load_taxonomy
 from reviewer.release.anonymity import ClassCount, assess
 from reviewer.release.generalise import (
     ACT_CATEGORIES,
+    LEVELS,
     ROLE_GROUPS,
     Recoding,
     band_of,
+    categories_of,
+    detail_rank,
     more_detailed_fields,
     published_fields,
 )
@@ -34,7 +38,6 @@ class InMemoryCaseBase:
 
     def counts(self, qi, recoding, exclude_record_id):  # type: ignore[no-untyped-def]
         query = parse_anonymity_query({"qi": dict(qi), "recode": recoding.to_query(),
-                                       "act_categories": dict(ACT_CATEGORIES),
                                        "exclude_record_id": exclude_record_id})
         self.queries.append(recoding.name)
         out = {}
@@ -91,7 +94,76 @@ def test_holds_back_when_no_level_is_enough():
     assert result.level is None
     assert "hold it back" in result.message
     assert "3 needed" not in result.message
-    assert base.queries == ["exact", "year_band", "role_group", "gender_suppressed"]
+    assert base.queries == ["exact", "year_band", "role_group", "act_category",
+                            "gender_suppressed"]
+    assert "acts by category" in result.message
+
+
+def test_climbs_to_act_categories_and_publishes_categories_not_acts():
+    # Same category ("movement") but other acts: no class by act id, one by category.
+    others = [like(acts=["passport"])] * 2 + [like(acts=["entry_denied"])] + [
+        like(acts=["passport", "smear"])]
+    base = InMemoryCaseBase(public=others)
+    result = assess(RECORD, "public", base, SETTINGS)
+    assert result.ok
+    assert result.level_name == "act_category"
+    assert base.queries == ["exact", "year_band", "role_group", "act_category"]
+    assert result.record["acts"] == []
+    assert result.record["act_categories"] == ["movement"]
+    # the steps below it were taken too (each level keeps the ones before)
+    assert (result.record["year"], result.record["year_to"], result.record["role"]) == (
+        2022, 2023, None)
+    assert result.record["gender"] == "woman"
+    counts = result.counts["act_category"]["public"]
+    assert counts.k == 3  # noqa: PLR2004 - the passport+smear record is another category set
+    assert counts.act_categories == frozenset({"movement", "intimidation"})
+
+
+def test_a_record_published_by_category_counts_only_at_the_category_level():
+    generalised = {**like(acts=[]), "act_categories": ["movement"]}
+    base = InMemoryCaseBase(public=[generalised] * 3 + [like(acts=["smear"])])
+    result = assess(RECORD, "public", base, SETTINGS)
+    assert result.level_name == "act_category"
+    exact = base.counts(QI, Recoding.at(0), None)["public"]
+    assert exact.k == 0  # its act ids are unknown: it equals no exact query
+    assert exact.act_categories == frozenset({"movement", "intimidation"})
+
+
+def test_recoding_steps_per_level_and_in_the_query():
+    assert [Recoding.at(n).name for n in range(len(LEVELS))] == list(LEVELS)
+    query = Recoding.at(3).to_query()
+    assert query["act_categories"] is True
+    assert query["suppress_gender"] is False
+    assert Recoding.at(4).to_query()["suppress_gender"] is True
+    assert Recoding.at(2).to_query()["act_categories"] is False
+    with pytest.raises(ValueError, match="no generalisation level 5"):
+        Recoding.at(5)
+
+
+def test_categories_come_from_the_shared_taxonomy():
+    taxonomy = load_taxonomy()
+    assert categories_of(["detention", "torture", "house_arrest"]) == ["liberty", "violence"]
+    assert set(ACT_CATEGORIES.values()) == set(taxonomy.ids("act_categories"))
+    assert taxonomy.label("act_categories", "liberty") == "Detention and deprivation of liberty"
+
+
+def test_a_stale_category_mapping_in_the_query_is_refused():
+    stale = {**ACT_CATEGORIES, "detention": "violence"}
+    with pytest.raises(BadQuery, match="shared taxonomy"):
+        parse_anonymity_query({"qi": QI, "recode": Recoding.at(3).to_query(),
+                               "act_categories": stale, "exclude_record_id": None})
+
+
+def test_of_published_reads_the_steps_off_the_published_record():
+    for level in range(len(LEVELS)):
+        published = published_fields(RECORD, Recoding.at(level))
+        assert Recoding.of_published(published, QI, level) == Recoding.at(level)
+        assert Recoding.of_published(published, QI) == Recoding.at(level)
+    # A release sealed under the earlier four-level ladder, where 3 meant "gender
+    # suppressed" with act ids: re-counted as it went out, not at today's level 3.
+    old = {**published_fields(RECORD, Recoding.at(2)), "gender": None}
+    assert Recoding.of_published(old, QI, 3) == Recoding(
+        year_band=True, role_groups=True, act_categories=False, suppress_gender=True)
 
 
 def test_l_diversity_refuses_a_class_with_one_act_category():
@@ -130,7 +202,7 @@ def test_bands_start_on_even_years(year, band):
 
 def test_published_fields_coarsen_follow_up_dates_to_the_year():
     record = {**RECORD, "follow_up": [{"date": "2024-05", "event": "other"}]}
-    assert published_fields(record, Recoding(0))["follow_up"][0]["date"] == "2024"
+    assert published_fields(record, Recoding.at(0))["follow_up"][0]["date"] == "2024"
 
 
 def test_more_detail_is_detected_field_by_field():
@@ -140,6 +212,16 @@ def test_more_detail_is_detected_field_by_field():
     assert more_detailed_fields(old, new) == []
 
 
+def test_act_ids_after_categories_are_more_detail():
+    by_category = published_fields(RECORD, Recoding.at(3))
+    by_id = published_fields(RECORD, Recoding.at(2))
+    assert detail_rank(by_category)["acts"] < detail_rank(by_id)["acts"]
+    assert more_detailed_fields(by_id, by_category) == ["acts"]
+    assert more_detailed_fields(by_category, by_id) == []
+    wider = {**by_category, "act_categories": ["liberty", "movement"]}
+    assert more_detailed_fields(wider, by_category) == ["act_categories"]
+    assert more_detailed_fields(by_category, by_category) == []
+
 
 def test_live_releases_are_re_counted_after_a_withdrawal(tmp_path):
     from reviewer.release.outbox import Outbox
@@ -148,7 +230,8 @@ def test_live_releases_are_re_counted_after_a_withdrawal(tmp_path):
 
     outbox = Outbox(tmp_path / "outbox.sqlite3")
     for record_id, level in (("1" * 32, 0), ("2" * 32, 1), ("3" * 32, 0)):
-        body = {"record_id": record_id, "version": 1, "tier": "public", "record": RECORD}
+        body = {"record_id": record_id, "version": 1, "tier": "public",
+                "record": published_fields(RECORD, Recoding.at(level))}
         outbox.enqueue_release({"package": body, "signatures": {}}, "r", level, QI)
     outbox.enqueue_tombstone({"package": {"record_id": "3" * 32, "version": 2},
                               "signatures": {}}, "r")
