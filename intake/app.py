@@ -107,6 +107,7 @@ ENDPOINT_LIMITS = {
     "uploads_api.begin": ("limit_upload", None),
     "inbox_api.open_inbox": ("limit_receipt", _misses),
     "inbox_api.add_event": ("limit_receipt", _misses),
+    "inbox_api.burn_receipt": ("limit_receipt", _misses),
     "nojs_inbox.open_inbox": ("limit_receipt", _misses),
     "nojs_inbox.act": ("limit_receipt", _misses),
 }

@@ -47,3 +47,7 @@ class ChainHeads:
         midnight = calendar.timegm(day.timetuple())
         os.utime(temp, (midnight, midnight))
         os.replace(temp, target)
+
+    def delete(self, lookup_hash: bytes) -> None:
+        """The reporter burned the receipt: their chain head goes too (absent is fine)."""
+        self._path(lookup_hash).unlink(missing_ok=True)

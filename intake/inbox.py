@@ -29,6 +29,8 @@ class InboxView:
     replies: tuple  # vault.store.EventRecord, direction to_reporter
     next_seq: int  # the seq the reporter's next event must carry (SPEC §6.1: from 1)
     head: bytes | None  # the reporter's sealed chain head (intake/chain_heads.py)
+    replies_deleted: int = 0  # earlier replies deleted after the reporter read them (S6)
+    reply_retention_days: int = 30  # replies go this many days after first shown
 
     def as_json(self) -> dict:
         from vault.canonical import b64encode
@@ -44,6 +46,8 @@ class InboxView:
                         for e in self.replies],
             "next_seq": self.next_seq,
             "head": b64encode(self.head) if self.head else None,
+            "replies_deleted": self.replies_deleted,
+            "reply_retention_days": self.reply_retention_days,
         }
 
 
@@ -71,12 +75,19 @@ def find_report(session, pepper: bytes, lookup_id: bytes):
 
 
 def read_inbox(services, lookup_id: bytes) -> InboxView:
+    """What the holder of the receipt sees; serving the replies records that they were
+    fetched, today (S6: they are deleted ``reply_retention_days`` later)."""
     from vault import store
+    from vault.canonical import utc_day
     from vault.db import transaction
     from vault.receipts import lookup_hash
+    from vault.reply_store import record_replies_fetched, reply_counts
 
     with transaction(services.sessions) as session:
         record = find_report(session, services.pepper, lookup_id)
+        replies = tuple(store.list_events(session, record.id, TO_REPORTER))
+        if replies:
+            record_replies_fetched(session, record.id, replies[-1].seq, utc_day())
         return InboxView(
             head=services.heads.read(lookup_hash(services.pepper, lookup_id)),
             report_id=record.id,
@@ -85,8 +96,10 @@ def read_inbox(services, lookup_id: bytes) -> InboxView:
             readers=store.reader_count(session, record.id),
             status=record.status_sealed,
             status_epoch=record.status_epoch,
-            replies=tuple(store.list_events(session, record.id, TO_REPORTER)),
+            replies=replies,
             next_seq=max(1, store.next_event_seq(session, record.id, FROM_REPORTER)),
+            replies_deleted=reply_counts(session, [record.id])[record.id][0],
+            reply_retention_days=services.config.reply_retention_days,
         )
 
 

@@ -71,3 +71,17 @@ def _send(services, keys, view, type_name: str, payload: dict, *, withdraw: bool
     store_reporter_event(services, keys.lookup_id, sealed.envelope, seq=seq,
                          head=sealed_head(keys, seq, sealed.event_hash), withdraw=withdraw,
                          server_sealed=True)
+
+
+def burn(services, keys, view) -> None:
+    """Burn my receipt (S6): the signed ``receipt_burned`` event, sealed by the server."""
+    from intake.burn import burn as burn_receipt
+    from intake.reporter_inbox import chain_position
+    from vault.canonical import utc_day
+    from vault.seal import seal_reporter_event
+
+    seq, prev_hash = chain_position(view, keys)
+    sealed = seal_reporter_event(view.report_id, seq, prev_hash, "receipt_burned",
+                                 {"day": utc_day()}, bundle=services.bundle.parsed,
+                                 receipt_keys=keys, day=utc_day(), server_sealed=True)
+    burn_receipt(services, keys.lookup_id, sealed.envelope, seq=seq, server_sealed=True)

@@ -84,6 +84,25 @@ def latest_status(events: list[ShownEvent]) -> str:
     return ""
 
 
+def current_status(view, events: list[ShownEvent], keys, bundle) -> str:
+    """The newest verified status: from the replies, or from the status copy the vault keeps
+    after the replies the reporter read were deleted (vault/SPEC.md §6.1, S6)."""
+    from vault.errors import VaultError
+    from vault.reporter_open import open_reviewer_event
+
+    shown = [e for e in events if e.type == "status" and e.verified]
+    if view.status:
+        try:
+            copy = open_reviewer_event(view.status, keys, bundle)
+        except VaultError:
+            copy = None
+        newer = not shown or copy is not None and copy.seq > shown[-1].seq
+        if copy is not None and copy.type == "status" and copy.report_id == view.report_id \
+                and newer:
+            return _text(copy.payload)
+    return shown[-1].text if shown else ""
+
+
 def chain_position(view, keys) -> tuple[int, bytes]:
     """(seq of the next event, hash of the previous one) from the sealed chain head."""
     from nacl.exceptions import CryptoError

@@ -53,6 +53,55 @@ SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON upload_sessions TO %I', :
 -- Reporter events in, reviewer replies out (both sealed).
 SELECT format('GRANT SELECT, INSERT ON events TO %I', :'intake_role')
 \gexec
+-- Replies served to the receipt holder are stamped with the day (deleted N days later, S6);
+-- burning the receipt removes its lookup, the replies and the reporter-sealed status.
+SELECT format('GRANT UPDATE (fetched_day) ON events TO %I', :'intake_role')
+\gexec
+SELECT format('GRANT UPDATE (replies_fetched_seq, lookup_hash, status_sealed) ON reports TO %I',
+              :'intake_role')
+\gexec
+SELECT format('GRANT DELETE ON events TO %I', :'intake_role')
+\gexec
+-- ... but only replies to the reporter: the reporter's own events are evidence, and the
+-- intake must never delete them, whoever drives it.
+CREATE OR REPLACE FUNCTION haven_intake_deletes_replies_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_user = TG_ARGV[0] AND OLD.direction <> 'to_reporter' THEN
+        RAISE EXCEPTION 'the intake may delete only replies to the reporter'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN OLD;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_intake_deletes_replies_only() FROM PUBLIC;
+DROP TRIGGER IF EXISTS haven_events_intake_deletes_replies_only ON events;
+SELECT format('CREATE TRIGGER haven_events_intake_deletes_replies_only BEFORE DELETE ON events '
+              'FOR EACH ROW EXECUTE FUNCTION haven_intake_deletes_replies_only(%L)',
+              :'intake_role')
+\gexec
+-- ... and a lookup hash can only be removed (a burned receipt), never replaced.
+CREATE OR REPLACE FUNCTION haven_intake_lookup_only_removed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_user = TG_ARGV[0] AND NEW.lookup_hash IS NOT NULL
+       AND NEW.lookup_hash IS DISTINCT FROM OLD.lookup_hash THEN
+        RAISE EXCEPTION 'the intake may only remove a receipt lookup'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_intake_lookup_only_removed() FROM PUBLIC;
+DROP TRIGGER IF EXISTS haven_reports_intake_lookup_only_removed ON reports;
+SELECT format('CREATE TRIGGER haven_reports_intake_lookup_only_removed BEFORE UPDATE ON reports '
+              'FOR EACH ROW EXECUTE FUNCTION haven_intake_lookup_only_removed(%L)',
+              :'intake_role')
+\gexec
+-- The audit entry of a burned receipt (counts only). vault.audit reads the highest seq and
+-- locks the table (which needs UPDATE; the triggers below refuse every actual UPDATE).
+SELECT format('GRANT SELECT (seq), INSERT, UPDATE ON audit_entries TO %I', :'intake_role')
+\gexec
 -- Blob bytes in the database blob store (vault.blobs_pg), when it is used.
 SELECT format('GRANT SELECT, INSERT ON blob_store_objects, blob_store_chunks TO %I',
               :'intake_role')

@@ -6,6 +6,7 @@ import hashlib
 
 from flask import Blueprint, current_app, jsonify
 
+from intake.burn import burn_from_json
 from intake.inbox import add_reporter_event, lookup_from, read_inbox
 from intake.request_body import json_body, pow_fields
 
@@ -33,3 +34,13 @@ def add_event():
     body = json_body(max_bytes=svc.intake_config.max_envelope_bytes * 4 // 3 + 4096)
     seq = add_reporter_event(svc, body)
     return jsonify(seq=seq), 201
+
+
+@inbox_api.post("/burn")
+def burn_receipt():
+    """Burn my receipt (S6): the signed ``receipt_burned`` event; the receipt then opens
+    nothing and answers like a receipt that never existed."""
+    svc = services()
+    body = json_body(max_bytes=svc.intake_config.max_envelope_bytes * 4 // 3 + 4096)
+    burn_from_json(svc, body)
+    return jsonify(burned=True)

@@ -26,9 +26,10 @@ def _keys_and_view(svc):
     receipt = request.form.get("receipt", "")
     try:
         keys = derive_keys(svc, receipt)
-    except ReceiptInvalid:
+        return receipt, keys, read_inbox(svc, keys.lookup_id)
+    except (ReceiptInvalid, UnknownReceipt):
+        # One answer for a mistyped, unknown or burned receipt: the page tells nothing.
         raise UnknownReceipt(_("No report matches this receipt. Check each word.")) from None
-    return receipt, keys, read_inbox(svc, keys.lookup_id)
 
 
 @nojs_inbox.post("")
@@ -44,6 +45,8 @@ def act():
 
     svc = services()
     receipt, keys, view = _keys_and_view(svc)
+    if request.form.get("action") in ("burn_confirm", "burn"):
+        return _burn(svc, receipt, keys, view)
     try:
         message = perform(svc, keys, view, request.form)
     except FormError as exc:
@@ -53,14 +56,29 @@ def act():
     return _render(svc, receipt, keys, read_inbox(svc, keys.lookup_id), message=message)
 
 
+def _burn(svc, receipt, keys, view):
+    """Burn my receipt without JavaScript: a confirmation page first, then the burn."""
+    from intake.nojs_actions import burn
+
+    if request.form.get("action") == "burn_confirm" or request.form.get("confirm") != "yes":
+        return _no_store(render_template("inbox_nojs_burn.html", receipt=receipt))
+    burn(svc, keys, view)
+    return _no_store(render_template("inbox_nojs_burned.html"))
+
+
+def _no_store(body: str):
+    response = current_app.make_response(body)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
 def _render(svc, receipt, keys, view, message: str):
-    from intake.reporter_inbox import latest_status, open_replies
+    from intake.reporter_inbox import current_status, open_replies
 
     events = open_replies(view, keys, svc.bundle.parsed)
     scopes = next(f for f in SECTIONS_BY_ID["consent"].fields if f.name == "scopes").options()
-    response = current_app.make_response(render_template(
+    return _no_store(render_template(
         "inbox_nojs.html", receipt=receipt, view=view, events=events,
-        status=latest_status(events), scope_options=scopes, message=message))
-    response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+        status=current_status(view, events, keys, svc.bundle.parsed), scope_options=scopes,
+        message=message))
 

@@ -65,7 +65,8 @@ def what_next():
 @pages.get("/inbox")
 def inbox():
     return render_template("inbox.html", instance_id=services().config.instance_id,
-                           scope_options=_scope_options())
+                           scope_options=_scope_options(),
+                           reply_days=services().config.reply_retention_days)
 
 
 @pages.get("/exit")

@@ -90,7 +90,10 @@ def _set_up(cluster: Cluster, tmp_path: Path):
 
 
 def test_each_role_is_refused_what_it_must_not_do(cluster, tmp_path):
-    _set_up(cluster, tmp_path)
+    _, report_id = _set_up(cluster, tmp_path)
+    with cluster.connect("owner_role", "vault_db") as owner:  # a reporter's event to protect
+        owner.execute("INSERT INTO events (report_id, direction, seq, sealed, day) "
+                      "VALUES (%s, 'from_reporter', 1, '\\x00', '2026-01-01')", (report_id,))
     with cluster.connect("intake_role", "vault_db") as intake:
         _refused(intake, "SELECT sealed_key FROM stanzas")
         for table in ("accounts", "reviewer_keys", "api_tokens", "reviewer_records",
@@ -99,12 +102,15 @@ def test_each_role_is_refused_what_it_must_not_do(cluster, tmp_path):
         _refused(intake, "UPDATE reports SET envelope = 'x'")
         _refused(intake, "UPDATE reports SET lookup_hash = 'x'")
         _refused(intake, "DELETE FROM reports")
-        _refused(intake, "DELETE FROM events")
+        _refused(intake, "DELETE FROM events WHERE direction = 'from_reporter'")
         _refused(intake, "DELETE FROM blob_store_chunks")
         _refused(intake, "TRUNCATE reports")
         _refused(intake, "CREATE TABLE spy (x int)")
         _refused(intake, "DROP TABLE reports")
-        _refused(intake, "INSERT INTO audit_entries (seq) VALUES (999)")
+        intake.execute("INSERT INTO audit_entries (seq, day, actor, action, detail, leaf_hash) "
+                       "VALUES (100001, '2026-01-01', 'reporter', 'receipt.burn', '{}', '\\x00')")
+        _refused(intake, "UPDATE audit_entries SET detail = '{}'")
+        _refused(intake, "DELETE FROM audit_entries")
     with cluster.connect("vault_api_role", "vault_db") as api:
         api.execute("INSERT INTO audit_entries (seq, day, actor, action, detail, leaf_hash) "
                     "VALUES (100000, '2026-01-01', 'test', 'test', '{}', '\\x00')")

@@ -40,23 +40,59 @@
     return sodium.to_base64(box, sodium.base64_variants.URLSAFE_NO_PADDING);
   }
 
+  // Every reply opened and its signature checked, then the chain from the first reply
+  // present on (earlier ones may have been deleted after they were read, as the Python
+  // inbox does); a reply that fails either is shown as unverified.
+  function openReplies(view) {
+    var opened = view.replies.map(function (reply) {
+      try {
+        return HavenCrypto.openReviewerEvent(reply.sealed, session.keys, session.bundle,
+                                             {reportId: view.report_id});
+      } catch (error) {
+        return null;
+      }
+    });
+    var good = opened.filter(function (event) { return event !== null; });
+    try {
+      if (good.length) HavenCrypto.verifyReviewerChain(good, {reportId: view.report_id, fromFirstPresent: true});
+    } catch (chainError) {
+      return opened.map(function () { return null; });
+    }
+    return opened;
+  }
+
+  // The status copy the vault keeps once the replies were deleted: used when it is newer.
+  function statusCopy(view, status) {
+    if (!view.status) return status;
+    try {
+      var event = HavenCrypto.openReviewerEvent(view.status, session.keys, session.bundle,
+                                                {reportId: view.report_id});
+      var payload = event.payload || {};
+      if (event.type === "status" && STATUS_KEYS.indexOf(payload.status) >= 0 &&
+          (!status || event.seq > status.seq)) {
+        return {seq: event.seq, status: payload.status};
+      }
+    } catch (error) { /* an unreadable copy is ignored */ }
+    return status;
+  }
+
   function render(view) {
     $("inbox-state").textContent = t(view.state === "withdrawn" ? "state_withdrawn" : "state_active");
     $("inbox-readers").textContent = t("readers", {n: view.readers});
+    $("replies-deleted").hidden = !view.replies_deleted;
+    $("replies-deleted").textContent = view.replies_deleted ? t("replies_deleted", {n: view.replies_deleted}) : "";
     var list = $("inbox-replies");
     list.textContent = "";
-    var status = "";
-    view.replies.forEach(function (reply) {
-      var event;
-      try {
-        event = HavenCrypto.openReviewerEvent(reply.sealed, session.keys, session.bundle,
-                                              {reportId: view.report_id});
-      } catch (error) {
+    var status = null;
+    var opened = openReplies(view);
+    view.replies.forEach(function (reply, index) {
+      var event = opened[index];
+      if (!event) {
         li(list, reply.day + " — " + t("unverified"), "unverified");
         return;
       }
       var payload = event.payload || {};
-      if (event.type === "status" && STATUS_KEYS.indexOf(payload.status) >= 0) status = payload.status;
+      if (event.type === "status" && STATUS_KEYS.indexOf(payload.status) >= 0) status = {seq: event.seq, status: payload.status};
       var item = li(list, reply.day + " — " + t("verified") + " (" + event.signer.role + ")", "verified");
       if (event.type === "withdrawal_ack") {
         var ack = document.createElement("strong");
@@ -72,7 +108,8 @@
         item.appendChild(body);
       }
     });
-    $("inbox-status").textContent = status ? t("status", {status: status.replace(/_/g, " ")}) : t("no_status");
+    status = statusCopy(view, status);
+    $("inbox-status").textContent = status ? t("status", {status: status.status.replace(/_/g, " ")}) : t("no_status");
     var active = view.state === "active";
     ["message-form", "file-form", "consent-form", "withdraw-all"].forEach(function (id) { $(id).hidden = !active; });
   }
@@ -110,6 +147,25 @@
       HavenPage.showError("receipt-error", t(bundleProblem ? "bundle_bad" : "unknown"));
       $("receipt").focus();
     }
+  }
+
+  // Burn my receipt (S6): the signed receipt_burned event; the server then removes the
+  // receipt lookup, the replies and the status. Nothing of the report is kept on this page.
+  async function burnReceipt() {
+    var sealed = await HavenCrypto.sealEvent("receipt_burned", {day: today()}, {
+      reportId: session.view.report_id, seq: session.seq, prevEventHash: session.prevHash,
+      bundle: session.bundle, receiptKeys: session.keys,
+    });
+    await HavenPage.postJson("/api/v1/inbox/burn", {
+      lookup_id: session.keys.lookupIdB64, envelope: sealed.envelopeB64, seq: session.seq,
+    });
+    session = null;
+    var inbox = $("inbox");
+    Array.prototype.forEach.call(inbox.children, function (child) { child.hidden = true; });
+    var done = $("inbox-result");
+    done.hidden = false;
+    done.textContent = t("burned");
+
   }
 
   async function sendEvent(type, payload, withdraw, blobIds) {
@@ -177,6 +233,23 @@
         return sendEvent("consent_change", {scopes: scopes, given_by: givenBy,
           risks_explained: false, day: today(), how: "inbox"});
       }, "sent");
+    });
+    $("burn-start").addEventListener("click", function () {
+      $("burn-panel").hidden = false;
+      $("burn-start").setAttribute("aria-expanded", "true");
+      $("burn-confirm").focus();
+    });
+    $("burn-cancel").addEventListener("click", function () {
+      $("burn-panel").hidden = true;
+      $("burn-start").setAttribute("aria-expanded", "false");
+      $("burn-start").focus();
+    });
+    $("burn-confirm").addEventListener("click", async function () {
+      try {
+        await burnReceipt();
+      } catch (error) {
+        $("inbox-result").textContent = t("failed");
+      }
     });
     $("withdraw-all").addEventListener("click", function () {
       if (!window.confirm(t("withdraw_confirm"))) return;
