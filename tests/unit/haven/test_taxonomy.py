@@ -42,3 +42,30 @@ def test_public_cases_use_only_taxonomy_terms():
         taxonomy.check("mechanisms", case["mechanisms"])
         taxonomy.check("genders", case["gender"])
         taxonomy.check("roles", case["role"])
+
+
+def test_every_act_has_exactly_one_labelled_category():
+    taxonomy = load_taxonomy()
+    mapping = taxonomy.act_category_map()
+    assert set(mapping) == set(taxonomy.ids("acts"))
+    assert set(mapping.values()) == set(taxonomy.ids("act_categories"))
+    assert taxonomy.act_category("disappearance") == "liberty"
+    assert taxonomy.act_categories_of(["killing", "torture", "smear"]) == (
+        "intimidation", "violence")
+    with pytest.raises(TaxonomyError, match="flying"):
+        taxonomy.act_category("flying")
+    # the grouping is data, not a vocabulary: every vocabulary maps ids to labels
+    assert "act_category_acts" not in taxonomy.vocabularies
+    assert all(isinstance(label, str) for terms in taxonomy.vocabularies.values()
+               for label in terms.values())
+
+
+def test_a_taxonomy_with_an_act_in_two_categories_is_refused():
+    from haven.taxonomy import _check_act_groups
+
+    vocabularies = {"acts": {"a": "A", "b": "B"}, "act_categories": {"x": "X", "y": "Y"}}
+    _check_act_groups({"x": ("a",), "y": ("b",)}, vocabularies)
+    with pytest.raises(TaxonomyError, match="exactly one category"):
+        _check_act_groups({"x": ("a", "b"), "y": ("b",)}, vocabularies)
+    with pytest.raises(TaxonomyError, match="same categories"):
+        _check_act_groups({"x": ("a", "b")}, vocabularies)
