@@ -16,6 +16,7 @@ Public API:
   root_public_key, issued_at, validity_days=30) -> dict`` — ``reissue_bundle`` in two steps.
 - ``days_left(expires_at, today) -> int`` — 0 on the last valid day, negative once expired.
 - ``write_bundle_file(path, text)`` — replace the served file atomically (mode 0644).
+  (How long the served bundle stays valid, for health checks: vault/bundle_status.py.)
 """
 
 from __future__ import annotations
@@ -373,3 +374,4 @@ def write_bundle_file(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+

@@ -185,13 +185,17 @@ ENROLMENT_NEEDED = _obj({"enrolment_required": {"const": True}, "totp": _obj({
     "secret": {"type": "string"}, "provisioning_uri": {"type": "string"},
     "qr_svg": {"type": "string"}})})
 CODES = _obj({"recovery_codes": _list({"type": "string"})})
+BUNDLE_EXPIRY = _obj({"state": {"enum": ["ok", "expiring", "expired", "invalid", "missing"]},
+                      "serial": {"type": ["integer", "null"]},
+                      "expires_at": {"type": ["string", "null"]},
+                      "days_left": {"type": ["integer", "null"]}})
 
 
 def _paths() -> dict[str, Any]:
     roles = _list({"enum": list(authz.ROLES)})
     return {
-        "/api/v1/health": {"get": _op("health", "Liveness", response=_obj(
-            {"status": {"const": "ok"}}))},
+        "/api/v1/health": {"get": _op("health", "Liveness and key bundle expiry", response=_obj(
+            {"status": {"const": "ok"}, "bundle": BUNDLE_EXPIRY}))},
         "/api/v1/openapi.json": {"get": _op("openapi", "This document",
                                             response={"type": "object"})},
         "/api/v1/organisation": {"get": _op("organisation.read", "The organisation pin",

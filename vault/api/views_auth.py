@@ -20,7 +20,19 @@ blueprint = Blueprint("auth", __name__, url_prefix="/api/v1")
 @blueprint.get("/health")
 @action("health")
 def health():
-    return jsonify(status="ok")
+    """Liveness, and how long the served key bundle stays valid (public: the bundle is)."""
+    from vault.bundle_status import bundle_expiry
+
+    state = context.state()
+    try:
+        document = json.loads(state.bundle_path.read_text("utf-8"))
+    except FileNotFoundError:
+        document = None
+    except (OSError, ValueError):
+        document = {}  # there but unreadable: reported as invalid
+    expiry = bundle_expiry(document, state.organisation.fingerprint,
+                           today=context.today().isoformat())
+    return jsonify(status="ok", bundle=expiry.to_dict())
 
 
 @blueprint.get("/openapi.json")

@@ -136,3 +136,28 @@ def test_a_republish_that_cannot_sign_fails_loudly_and_changes_nothing(
     code, out = _invoke("keys", "republish", "--instance", inst, "--today", "yesterday")
     assert code == 2
     assert "not a day" in out
+
+
+def test_the_vault_api_health_reports_the_days_left(expiry_instance: HavenConfig) -> None:
+    from vault.api.app import create_app
+
+    config = expiry_instance
+    client = create_app(config).test_client()
+
+    def bundle_health() -> dict:
+        answer = client.get("/api/v1/health")
+        assert answer.status_code == 200
+        assert answer.get_json()["status"] == "ok"
+        return answer.get_json()["bundle"]
+
+    assert bundle_health() == {"state": "ok", "serial": 1,
+                               "expires_at": add_days(utc_day(), 30), "days_left": 30}
+    _invoke("keys", "republish", "--instance", str(config.instance_dir),
+            "--today", add_days(utc_day(), -25))
+    assert bundle_health() == {"state": "expiring", "serial": 2,
+                               "expires_at": add_days(utc_day(), 5), "days_left": 5}
+    config.bundle_path.write_text("{half a bundle")
+    assert bundle_health()["state"] == "invalid"
+    config.bundle_path.unlink()
+    assert bundle_health() == {"state": "missing", "serial": None, "expires_at": None,
+                               "days_left": None}
