@@ -88,7 +88,8 @@ def test_a_clean_image_is_stored_served_listed_and_deleted_by_a_tombstone(cb_env
     csv_text = cb_env.client.get("/export.csv").get_data(as_text=True)
     header, row = csv_text.splitlines()[:2]
     assert "attachments" in header.split(",")
-    assert sha in row and b64encode(photo)[:40] not in csv_text
+    assert sha in row
+    assert b64encode(photo)[:40] not in csv_text
     assert "data" not in json.dumps(cb_env.client.get("/export.json").get_json()["cases"])
 
     gone = cb_env.post(cb_env.org.tombstone(record_id, version=2))

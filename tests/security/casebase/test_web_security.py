@@ -94,7 +94,14 @@ def test_bad_token_is_refused_not_downgraded(cb_sec_app):
 
 
 def test_oversized_ingest_body_is_refused(cb_sec_app):
-    response = cb_sec_app.test_client().post("/api/v1/ingest", data=b"{" + b" " * 600_000,
-                                             content_type="application/json")
+    """Ingest takes packages with images up to the configured cap, and nothing above it;
+    every other route keeps the app's small body limit."""
+    cap = cb_sec_app.extensions["casebase"]["settings"].attachment_limits.max_package_bytes
+    client = cb_sec_app.test_client()
+    response = client.post("/api/v1/ingest", data=b"{" + b" " * cap,
+                           content_type="application/json")
     assert response.status_code == 413
     assert response.json["error"] == "too_large"
+    other = client.post("/partner/login", data=b"username=" + b"a" * 600_000,
+                        content_type="application/x-www-form-urlencoded")
+    assert other.status_code == 413

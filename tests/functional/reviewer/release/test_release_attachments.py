@@ -91,7 +91,8 @@ def test_a_scrubbed_photo_is_released_served_clean_and_withdrawn(release_world):
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert 'data-code="attachment_not_cleared"' in text
-    assert 'data-code="identifier_left"' in text and "attachments[0].caption" in text
+    assert 'data-code="identifier_left"' in text
+    assert "attachments[0].caption" in text
 
     assert vera.post(f"{page}/attachment", {"blob_id": blob_id},
                      token_from=page).status_code == 302
