@@ -100,10 +100,22 @@ def _install_hooks(app: Flask, state: ReviewerState) -> None:
         return {
             # A status or kind id, named in the reader's language when the catalogue has it.
             "term": lambda value: str(PLAIN_LABELS.get(value, value.replace("_", " "))),
+            # A taxonomy term (consent scope, verification level…) by its translated label.
+            "vocab": vocabulary_label,
             "user": current_user(),
             "can": lambda action: authz.can(roles, action),
             "key_unlocked": key_unlocked() if roles else False,
         }
+
+
+def vocabulary_label(vocabulary: str, term: object) -> str:
+    """The label of ``term`` in the reader's language; an unknown term shows as it is."""
+    from flask_babel import gettext
+
+    from haven.taxonomy import load_taxonomy
+
+    label = load_taxonomy().vocabulary(vocabulary).get(str(term))
+    return gettext(label) if label else str(term)
 
 
 def _register_blueprints(app: Flask) -> None:

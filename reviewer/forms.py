@@ -37,6 +37,20 @@ PLAIN_LABELS = {
     "referral": _l("Referral"), "un_request": _l("Request from UN staff"),
     "reply": _l("Reply"), "urgent_appeal": _l("Urgent appeal"), "other": _l("Other"),
     "verifier": _l("Verifier"), "coordinator": _l("Coordinator"), "admin": _l("Administrator"),
+    # Reporter and reviewer event types, and record kinds, as the report page lists them.
+    "message": _l("Message"), "file_added": _l("File added"),
+    "consent_change": _l("Consent change"), "withdrawal": _l("Withdrawal"),
+    "reconfirmation": _l("Consent re-confirmed"), "status_ack": _l("Status acknowledged"),
+    "receipt_burned": _l("Receipt burned"), "acknowledgement": _l("Acknowledgement"),
+    "status": _l("Status"), "withdrawal_ack": _l("Withdrawal acknowledged"),
+    "checklist": _l("Checklist"), "triage": _l("Triage"), "label": _l("Label"),
+    # Transmission uses, log steps and summary languages (reviewer/unworkflow).
+    "confidential": _l("Confidential, for UN staff only"),
+    "sg_report_named": _l("Secretary-General's report, named"),
+    "sg_report_anonymous": _l("Secretary-General's report, anonymous"),
+    "sent": _l("Sent"), "acknowledged": _l("Acknowledged"),
+    "reference_received": _l("Reference received"),
+    "en": _l("English"), "fr": _l("French"), "es": _l("Spanish"),
 }
 
 
@@ -113,6 +127,9 @@ CHECKLIST = (
     ("timing", _l("Timing consistent with the UN engagement")),
     ("identity", _l("Identity confirmed through a trusted channel")),
 )
+
+
+PLAIN_LABELS.update(CHECKLIST)  # a checklist item is named by its question
 
 
 class ChecklistForm(FlaskForm):

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from haven.config import HavenConfig
 from haven.taxonomy import load_taxonomy
 from reviewer.errors import ScrubError, WrongPassphrase
+from reviewer.outbox_messages import anonymity_error, translated_items
 from reviewer.release.context import load_context
 from reviewer.release.draft import DraftInput, parse_draft
 from reviewer.release.errors import GateRefused, ReleaseError
@@ -206,9 +207,9 @@ def outbox():  # type: ignore[no-untyped-def]
     try:
         low = recheck_k(runtime)
     except ReleaseError as exc:
-        error = str(exc)
-    return render_template("release_outbox.html", items=runtime.outbox.items(), low=low,
-                           error=error, settings=runtime.settings)
+        error = anonymity_error(str(exc))
+    return render_template("release_outbox.html", items=translated_items(runtime.outbox.items()),
+                           low=low, error=error, settings=runtime.settings)
 
 
 @blueprint.route("/outbox/deliver", methods=["POST"])
