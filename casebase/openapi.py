@@ -55,6 +55,13 @@ def _case_schema() -> dict[str, Any]:
         "follow_up": {"type": "array", "items": event},
         "outcome": {"enum": _ids("case_outcomes")},
         "sg_citations": {"type": "array", "items": {"type": "object"}},
+        # Released images without their bytes: GET /cases/{record_id}/attachments/{sha256}.
+        "attachments": {"type": "array", "items": {
+            "type": "object", "required": ["sha256", "media_type", "size", "caption"],
+            "properties": {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                           "media_type": {"enum": ["image/png", "image/jpeg"]},
+                           "size": {"type": "integer", "minimum": 1},
+                           "caption": {"type": ["string", "null"]}}}},
         "last_activity": {"type": "string"}, "released_on": _DAY,
     }
     return {"type": "object", "required": list(properties), "properties": properties}
