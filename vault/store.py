@@ -338,7 +338,8 @@ def add_event(  # noqa: PLR0917  (the signature other modules code against)
     report = _report(session, report_id)
     exists = session.scalar(sa.select(Event.id).where(
         Event.report_id == report_id, Event.direction == direction, Event.seq == seq))
-    if exists is not None or (direction == "to_reporter" and seq <= report.replies_fetched_seq):
+    below_floor = direction == "to_reporter" and 0 < seq <= report.replies_fetched_seq
+    if exists is not None or below_floor:
         # A reply at or below the floor would reuse the seq of a deleted reply (S6).
         raise EventConflict(f"event {direction} #{seq} exists already")
     try:

@@ -87,8 +87,11 @@ def test_run_purge_removes_rows_files_and_freed_pages(purge_env):
         assert session.get(Blob, blob_id) is None
         (record,) = session.scalars(sa.select(PurgeRecord))
         assert record.target == audit.target_hash(AUDIT_KEY, report_id)
-        (entry,) = audit.entries(session)
+        entry, replies = audit.entries(session)
         assert (entry.action, entry.target) == ("report.purge", record.target)
+        # one entry per run for replies the reporter read (S6): counts only, no report named
+        assert (replies.action, replies.target) == ("replies.purge", None)
+        assert replies.detail == {"replies": 0, "reports": 0, "retention_days": 30}
         assert report_id not in entry.leaf_data().decode()
     if url.startswith("sqlite"):
         db_file = Path(url.removeprefix("sqlite:///"))
