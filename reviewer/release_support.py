@@ -141,8 +141,7 @@ def approve_attachment(report_id: str, blob_id: str) -> list[str]:
     ctx = load_context(report_id)
     clean = ctx.scrubbed(blob_id)
     if clean.media_type not in RELEASE_MEDIA_TYPES:
-        raise ReleaseError("only images (PNG, JPEG) go to the case base; a scrubbed PDF is "
-                           "kept for reviewers only")
+        raise ReleaseError("only images (PNG, JPEG) go to the case base")
     limit = release_runtime().settings.attachment_max_bytes
     if len(clean.data) > limit:
         raise ReleaseError(f"the scrubbed copy is {len(clean.data)} bytes, over the "

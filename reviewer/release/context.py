@@ -15,7 +15,7 @@ from reviewer.release.attachments import Approval, ScrubbedCopy
 from reviewer.release.errors import AttachmentRefused, ReleaseError
 from reviewer.release.facts import AttachmentChoice, Person
 from reviewer.report_fields import known_identifiers, language, narrative, risk_flags
-from reviewer.scrub import ScrubbedFile, scrub
+from reviewer.scrub import ScrubbedFile, scrub_for_release
 from reviewer.service import reviewer_names
 from reviewer.state import reviewer_state
 from reviewer.web import api, keys
@@ -121,13 +121,14 @@ class ReportContext:
             for e in self.records.of("release_attachment"))
 
     def scrubbed(self, blob_id: str) -> ScrubbedFile:
-        """Open one attachment of this report in memory and scrub it in the sandbox."""
+        """Open one attachment of this report in memory and scrub it in the sandbox as the
+        case base takes it (a PDF becomes one PNG of its pages)."""
         entry = next((a for a in self.view.report.attachments if a.blob_id == blob_id), None)
         if entry is None:
             raise ReleaseError("no such attachment in this report")
         client = api()
         data = b"".join(open_attachment(entry, lambda bid: client.blob(self.report_id, bid)))
-        return scrub(data, reviewer_state().scrub_limits)
+        return scrub_for_release(data, reviewer_state().scrub_limits)
 
     def scrubbed_copy(self, blob_id: str) -> ScrubbedCopy:
         try:

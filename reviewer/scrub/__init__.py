@@ -6,8 +6,9 @@ from reviewer.scrub.sandbox import (
     ScrubLimits,
     sandbox_features,
     scrub,
+    scrub_for_release,
     sniff_kind,
 )
 
 __all__ = ["SandboxFeatures", "ScrubLimits", "ScrubbedFile", "sandbox_features", "scrub",
-           "sniff_kind"]
+           "scrub_for_release", "sniff_kind"]

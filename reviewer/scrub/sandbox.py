@@ -107,6 +107,24 @@ def scrub(data: bytes, limits: ScrubLimits) -> ScrubbedFile:
     return ScrubbedFile(output, "image/png", "png", "image-reencoded-png", parent, digest)
 
 
+RELEASE_MAX_PIXELS = 40_000_000  # the case base decodes no larger image
+
+
+def scrub_for_release(data: bytes, limits: ScrubLimits) -> ScrubbedFile:
+    """A scrubbed copy the case base can take: images re-encoded as by ``scrub``; a PDF
+    rasterised into ONE PNG image of its pages (the case base serves images only). Same
+    input, same bytes: the release builder relies on it to find the approved copy again."""
+    kind = sniff_kind(data)
+    if kind != "pdf":
+        return scrub(data, limits)
+    capped = ScrubLimits(limits.cpu_seconds, limits.memory_bytes,
+                         min(limits.max_pixels, RELEASE_MAX_PIXELS), limits.max_pages,
+                         limits.timeout_seconds)
+    output = _run_worker("pdf-image", data, capped)
+    return ScrubbedFile(output, "image/png", "png", "pdf-rasterised-png-150dpi",
+                        hashlib.sha256(data).hexdigest(), hashlib.sha256(output).hexdigest())
+
+
 def sandboxed_command(argv: list[str]) -> list[str]:
     """``argv`` inside a fresh network namespace when the system allows it."""
     return [*_unshare_prefix(), *argv]

@@ -84,6 +84,39 @@ def scrub_pdf(data: bytes, max_pixels: int, max_pages: int) -> bytes:
     return out.getvalue()
 
 
+def pdf_to_image(data: bytes, max_pixels: int, max_pages: int) -> bytes:
+    """A PDF as one PNG image, its pages rasterised and stacked top to bottom: what a
+    release to the case base carries (images only); the pixels of all pages stay within
+    ``max_pixels``."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        raise Refused("not_a_pdf") from None
+    try:
+        count = len(document)
+        if count == 0:
+            raise Refused("not_a_pdf")
+        if count > max_pages:
+            raise Refused("too_many_pages")
+        pages = [_render_page(document[index], max_pixels // count) for index in range(count)]
+    finally:
+        document.close()
+    width, height = max(p.width for p in pages), sum(p.height for p in pages)
+    if width * height > max_pixels:
+        raise Refused("too_many_pixels")
+    sheet = Image.new("RGB", (width, height), "white")
+    top = 0
+    for page in pages:
+        sheet.paste(page, (0, top))
+        top += page.height
+    out = io.BytesIO()
+    sheet.save(out, "PNG")
+    return out.getvalue()
+
+
 def _render_page(page, max_pixels: int):  # type: ignore[no-untyped-def]
     width, height = page.get_size()  # points (1/72 inch)
     if width <= 0 or height <= 0:
@@ -130,6 +163,8 @@ def main(argv: list[str]) -> int:
             result = scrub_image(data, max_pixels)
         elif kind == "pdf":
             result = scrub_pdf(data, max_pixels, max_pages)
+        elif kind == "pdf-image":
+            result = pdf_to_image(data, max_pixels, max_pages)
         else:
             raise Refused("unsupported_type")
     except Refused as refusal:
