@@ -17,6 +17,14 @@ from reviewer.web import api
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@blueprint.app_context_processor
+def bundle_notice_helper():  # type: ignore[no-untyped-def]
+    """``admin_bundle_notice()`` for base.html's admin banner (called only for admins)."""
+    from reviewer.bundle_notice import admin_bundle_notice
+
+    return {"admin_bundle_notice": admin_bundle_notice}
+
+
 def enrolment_qr(enrolment: Enrolment) -> str:
     """A data: URI PNG of the provisioning URI (made here with segno, no remote content)."""
     return segno.make(enrolment.provisioning_uri, error="m").png_data_uri(scale=5)
