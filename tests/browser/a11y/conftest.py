@@ -81,6 +81,7 @@ class Auditor:
     axe: Path
     failures: list[str] = field(default_factory=list)
     audited: list[str] = field(default_factory=list)
+    endpoints: set[str] = field(default_factory=set)  # every route audited, for the inventory
 
     def __post_init__(self) -> None:
         self.js = self.browser.new_context(bypass_csp=True).new_page()
@@ -102,6 +103,7 @@ class Auditor:
         self.check_js(label)
         if not scripted:
             self.audited.append(f"{label} [no js: same document, no script]")
+            self.endpoints.add(f"{self.endpoint_of(self.js.url)} [no js]")
             return
         self._expect(self.nojs.goto(self.base + path), path, status)
         self.check_nojs(label)
@@ -114,8 +116,10 @@ class Auditor:
     def check_js(self, label: str) -> None:
         self.js.add_script_tag(path=str(self.axe))
         self._record(f"{label} [js]", self.js.evaluate(RUN_AXE, AXE_TAGS))
+        self.endpoints.add(self.endpoint_of(self.js.url))
 
     def check_nojs(self, label: str) -> None:
+        self.endpoints.add(f"{self.endpoint_of(self.nojs.url)} [no js]")
         snapshot = self.server.store(script_free(self.nojs.content()))
         self.viewer.goto(self.base + snapshot)
         self.viewer.add_script_tag(path=str(self.axe))
@@ -128,9 +132,45 @@ class Auditor:
                 self.failures.append(f"{label}: {violation['id']} ({violation['impact']}) "
                                      f"at {', '.join(violation['nodes'])}")
 
+    def endpoint_of(self, url: str) -> str:
+        """The app's endpoint for a page's address (GET first: a page answering a POST
+        is named by its POST route)."""
+        from werkzeug.exceptions import HTTPException
+
+        url_map = getattr(self.server.app, "url_map", None)
+        if url_map is None:  # a plain WSGI app (the auditor's own test): no routes
+            return "(no route)"
+        adapter = url_map.bind("localhost")
+        for method in ("GET", "POST"):
+            try:
+                return str(adapter.match(urlsplit(url).path, method=method)[0])
+            except HTTPException:
+                continue
+        return "(no route)"
+
+    def assert_audited(self, endpoints: frozenset[str]) -> None:
+        """Each of ``endpoints`` was audited with JavaScript and without."""
+        missing = sorted(e for e in endpoints
+                         if e not in self.endpoints or f"{e} [no js]" not in self.endpoints)
+        assert not missing, f"not audited with and without JavaScript: {missing}"
+
     def assert_clean(self) -> None:
         assert not self.failures, "axe found serious or critical violations:\n" + \
             "\n".join(self.failures)
+
+
+@pytest.fixture(scope="session")
+def page_inventory():  # type: ignore[no-untyped-def]
+    """tests/browser/a11y/page_inventory.py: the routes each axe test must audit."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("a11y_page_inventory",
+                                                  Path(__file__).parent / "page_inventory.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def _audit_js_inbox(auditor, lang: str, receipt: str) -> None:
 
 
 def test_every_intake_page_has_no_serious_accessibility_violation(
-        a11y_auditor, tmp_path, database_url):
+        a11y_auditor, tmp_path, database_url, page_inventory):
     from intake.app import create_app
 
     instance = support.build_instance(tmp_path, database_url)
@@ -71,4 +71,5 @@ def test_every_intake_page_has_no_serious_accessibility_violation(
             receipt = _audit_nojs_flows(auditor, lang)
             _audit_js_inbox(auditor, lang, receipt)
         assert len(auditor.audited) == len(LANGUAGES) * (2 * len(PAGES) + 5)
+        auditor.assert_audited(page_inventory.AUDITED["intake"])
         auditor.assert_clean()
