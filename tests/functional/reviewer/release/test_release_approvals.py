@@ -159,7 +159,7 @@ def test_a_draft_forged_in_another_reviewers_name_is_not_approved(release_world)
         org_id="org-test", record_id="ab" * 16, version=1, issued_at=utc_day(),
         tier="public", snapshot={"scopes": ["casebase_anonymized"], "given_by": "victim",
                                  "confirmed": utc_day()[:7]},
-        record=published_fields(draft.record, Recoding(0)),
+        record=published_fields(draft.record, Recoding.at(0)),
         release_pk=release_key.public_key,
         drafter={"id": cora.key_id, "pk": bundle_pk[cora.key_id]},
         approver={"id": coord.key_id, "pk": bundle_pk[coord.key_id]}, certificate=None)
