@@ -83,12 +83,19 @@ SCHEMAS: dict[str, Any] = {
         "status_epoch": {"type": "integer", "minimum": 0},
         "replies": {"type": "array", "items": _obj({"seq": WHOLE, "sealed": B64, "day": DAY})},
         "next_seq": WHOLE,
-        "head": {"type": ["string", "null"], "description": "The sealed chain head"}}),
+        "head": {"type": ["string", "null"], "description": "The sealed chain head"},
+        "replies_deleted": {"type": "integer", "minimum": 0,
+                            "description": "Earlier replies deleted after the reporter read "
+                                           "them (S6)"},
+        "reply_retention_days": {"type": "integer", "minimum": 0,
+                                 "description": "Replies are deleted this many days after "
+                                                "they were first shown"}}),
     "ReporterEvent": _obj(
         {"lookup_id": B64_32, "envelope": B64, "seq": WHOLE, "head": B64},
         {"withdraw_report": {"type": "boolean"},
          "blobs": {"type": "array", "items": HEX64, "uniqueItems": True,
                    "description": "The uploaded files a file_added event attaches"}}),
+    "BurnRequest": _obj({"lookup_id": B64_32, "envelope": B64, "seq": WHOLE}),
 }
 
 
@@ -139,6 +146,12 @@ def _paths() -> dict[str, Any]:
             {"201": _json(_obj({"seq": WHOLE}), "Created"),
              **_errors(400, 404, 409, 413, 422, 503)},
             requestBody=_body(_ref("ReporterEvent")))},
+        "/api/v1/inbox/burn": {"post": _op(
+            "burnReceipt", "Burn my receipt: a signed receipt_burned event (type 0x07); the "
+            "receipt then opens nothing and answers like one that never existed (S6)",
+            {"200": _json(_obj({"burned": {"const": True}})),
+             **_errors(400, 404, 409, 413, 422, 503)},
+            requestBody=_body(_ref("BurnRequest")))},
     }
 
 

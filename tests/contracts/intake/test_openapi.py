@@ -22,9 +22,11 @@ _FUNCTIONAL_CONFTEST = Path(__file__).parents[2] / "functional" / "intake" / "co
 
 # Valid data the generator cannot make: a solved proof of work (upload start, submission),
 # a Padmé-consistent ct_len/chunk_count pair, an envelope sealed to the published bundle,
-# a reporter event signed with the receipt's key. Generated bodies that fit the schema are
-# still refused there (403/409/413/422), so "positive data accepted" cannot hold.
-NOT_GENERABLE = {"/api/v1/uploads", "/api/v1/submissions", "/api/v1/inbox/events"}
+# a reporter event signed with the receipt's key (a message, or the receipt_burned event).
+# Generated bodies that fit the schema are still refused there (403/409/413/422), so
+# "positive data accepted" cannot hold.
+NOT_GENERABLE = {"/api/v1/uploads", "/api/v1/submissions", "/api/v1/inbox/events",
+                 "/api/v1/inbox/burn"}
 
 
 def _fixtures():
@@ -102,8 +104,9 @@ def test_api_conforms_to_its_openapi_document(intake_openapi_app):
 
 
 def test_real_successful_exchanges_match_the_document(intake_openapi_app):
-    """What generated data cannot reach: a paid-for upload, a sealed submission, the inbox
-    and a signed reporter event, each answer validated against its operation."""
+    """What generated data cannot reach: a paid-for upload, a sealed submission, the inbox,
+    a signed reporter event and a burned receipt, each answer validated against its
+    operation."""
     import hashlib
     import os
 
@@ -152,3 +155,11 @@ def test_real_successful_exchanges_match_the_document(intake_openapi_app):
         "seq": 1, "head": b64encode(head)})
     assert checked("POST", "/api/v1/inbox/events", response, 201) == {"seq": 1}
     assert open_inbox()["head"] is not None
+
+    burn = seal_reporter_event(sealed.report_id, 2, event.event_hash, "receipt_burned",
+                               {"day": utc_day()}, bundle=kit.verified_bundle(instance),
+                               receipt_keys=keys, day=utc_day())
+    response = client.post("/api/v1/inbox/burn", json={
+        "lookup_id": b64encode(keys.lookup_id), "envelope": b64encode(burn.envelope),
+        "seq": 2})
+    assert checked("POST", "/api/v1/inbox/burn", response, 200) == {"burned": True}
