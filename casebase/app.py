@@ -108,7 +108,7 @@ def _wants_json() -> bool:
 def _casebase_error(error: CasebaseError):  # type: ignore[no-untyped-def]
     if _wants_json():
         return jsonify(error=error.code, message=str(error)), error.status
-    return render_template("error.html", status=error.status, message=str(error)), error.status
+    return _error_page(error.status, str(error))
 
 
 def _http_error(error):  # type: ignore[no-untyped-def]
@@ -118,4 +118,10 @@ def _http_error(error):  # type: ignore[no-untyped-def]
     message = {404: "No such page or case."}.get(status, getattr(error, "description", ""))
     if _wants_json():
         return jsonify(error=names.get(status, "error"), message=message), status
-    return render_template("error.html", status=status, message=message), status
+    return _error_page(status, message)
+
+
+def _error_page(status: int, message: str):  # type: ignore[no-untyped-def]
+    from casebase.error_pages import error_page
+
+    return render_template("error.html", page=error_page(status, message)), status

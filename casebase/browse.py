@@ -40,7 +40,7 @@ def filter_options(session: Session, tiers: Iterable[str], today: str) -> dict[s
     countries = session.scalars(sa.select(Record.country).where(condition).distinct())
     years = session.scalars(sa.select(Record.year).where(condition).distinct())
     orgs = session.scalars(sa.select(Record.org_id).where(condition).distinct())
-    names = country_names(_ui_locale())
+    names = country_names(ui_locale())
     return {
         "vocabularies": [(param, dict(taxonomy.vocabulary(v))) for param, v in FILTER_VOCABULARIES],
         "countries": sorted(((c, names.get(c, c)) for c in countries), key=lambda x: x[1]),
@@ -126,7 +126,7 @@ def snapshot_for(session: Session, tier: str, today: str, threshold: int) -> dic
     return snapshot
 
 
-def _ui_locale() -> str:
+def ui_locale() -> str:
     """The reader's language for country names (CLDR), English outside a request."""
     from flask import has_request_context
     from flask_babel import get_locale

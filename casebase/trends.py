@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from casebase.charts import Chart, Point, Series
 from casebase.countries import REGIONS
+from haven.i18n import HTML_LANG, text_direction
 from haven.taxonomy import load_taxonomy
 
 
@@ -35,6 +36,11 @@ TABLE_TITLES = {
     "measure": N_("Characteristics of the cases, %(year)s"),
     "year": N_("New and follow-up cases over time"),
 }
+ROW_HEADERS = {"region": N_("Region"), "mechanism": N_("Mechanism"),
+               "measure": N_("Characteristic"), "year": N_("Year"),
+               "act_category": N_("Act category")}
+# A snapshot names its tier by id; pages and reports name it in the reader's language.
+TIER_LABELS = {"public": N_("public records only"), "partner": N_("public and partner records")}
 SUPPRESSED_TEXT = {"primary": "<5", "complementary": "x"}
 Translate = Callable[[str], str]
 
@@ -63,6 +69,10 @@ def row_label(kind: str, row_id: str, translate: Translate) -> str:
     return row_id
 
 
+def tier_label(tier: str, translate: Translate) -> str:
+    return translate(TIER_LABELS[tier]) if tier in TIER_LABELS else tier
+
+
 def cell_text(cell: dict[str, Any]) -> str:
     return str(cell["value"]) if cell["value"] is not None else SUPPRESSED_TEXT[cell["flag"]]
 
@@ -81,12 +91,10 @@ def table_views(snapshot: dict[str, Any], translate: Translate,
     for table in snapshot["tables"]:
         if year is not None and table["year"] not in (year, None):
             continue
-        headers = {"region": "Region", "mechanism": "Mechanism", "measure": "Characteristic",
-                   "year": "Year", "act_category": "Act category"}
         views.append(TableView(
             table_id=table["id"], chart_id=chart_id_of(table),
             title=table_title(table, translate),
-            row_header=translate(headers[table["row_kind"]]),
+            row_header=translate(ROW_HEADERS[table["row_kind"]]),
             columns=[translate(COLUMN_LABELS[c]) for c in table["columns"]],
             rows=[(row_label(table["row_kind"], r["id"], translate),
                    [cell_text(c) for c in r["cells"]]) for r in table["rows"]],
@@ -94,7 +102,8 @@ def table_views(snapshot: dict[str, Any], translate: Translate,
     return views
 
 
-def chart_for(snapshot: dict[str, Any], chart_id: str, translate: Translate) -> Chart | None:
+def chart_for(snapshot: dict[str, Any], chart_id: str, translate: Translate,
+              language: str = "en") -> Chart | None:
     table = next((t for t in snapshot["tables"] if chart_id_of(t) == chart_id), None)
     if table is None:
         return None
@@ -114,7 +123,8 @@ def chart_for(snapshot: dict[str, Any], chart_id: str, translate: Translate) -> 
         "Bar chart. Counts under %(threshold)s are shown as <5 and other hidden counts as x, "
         "so that no small group of people can be singled out. Snapshot of %(day)s."
     ) % {"threshold": snapshot["threshold"], "day": snapshot["snapshot_day"]}
-    return Chart(chart_id, title, description, series)
+    return Chart(chart_id, title, description, series, direction=text_direction(language),
+                 language=HTML_LANG.get(language, language))
 
 
 def _state_count(value: int | None) -> str:
@@ -131,8 +141,9 @@ def annual_report(snapshot: dict[str, Any], year: int, translate: Translate) -> 
     new, follow_up, total = (cell_text(c) for c in total_row["cells"])
     states = snapshot["states"][str(year)]
     lines = [
-        translate("Reprisals report figures for %(year)s (snapshot %(day)s, %(tier)s tier)")
-        % {"year": year, "day": snapshot["snapshot_day"], "tier": snapshot["tier"]},
+        translate("Reprisals report figures for %(year)s (snapshot %(day)s, %(tier)s)")
+        % {"year": year, "day": snapshot["snapshot_day"],
+           "tier": tier_label(snapshot["tier"], translate)},
         translate("Cases: %(total)s (new: %(new)s, follow-up: %(fu)s)")
         % {"total": total, "new": new, "fu": follow_up},
         translate("States concerned: %(n)s") % {"n": _state_count(states["states"])},

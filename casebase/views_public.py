@@ -22,8 +22,8 @@ public = Blueprint("public", __name__)
 def _helpers() -> dict:
     taxonomy = load_taxonomy()
     return {"label": lambda v, t: gettext(taxonomy.label(v, t)) if t else "",
-            "country_name": country_name, "partner": auth.g.get("partner"),
-            "tier": auth.tier_name()}
+            "country_name": lambda code: country_name(code, browse.ui_locale()),
+            "partner": auth.g.get("partner"), "tier": auth.tier_name()}
 
 
 @public.get("/")
@@ -74,6 +74,7 @@ def trends_page() -> str:
     if year is not None and year not in years:
         raise NotFound("No statistics for that year.")
     return render_template("trends.html", snapshot=snapshot, year=year, years=years,
+                           tier_text=trends.tier_label(snapshot["tier"], gettext),
                            tables=trends.table_views(snapshot, gettext, year),
                            report=trends.annual_report(snapshot, year, gettext) if year else [])
 
@@ -83,7 +84,7 @@ def chart(chart_id: str, fmt: str) -> Response:
     settings = auth.state()["settings"]
     snapshot = browse.snapshot_for(auth.db(), auth.tier_name(), auth.today(),
                                    settings.suppression_threshold)
-    drawn = trends.chart_for(snapshot, chart_id, gettext)
+    drawn = trends.chart_for(snapshot, chart_id, gettext, browse.ui_locale())
     if drawn is None or fmt not in ("svg", "png"):
         raise NotFound("No such chart.")
     if fmt == "svg":

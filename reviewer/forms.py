@@ -51,6 +51,15 @@ PLAIN_LABELS = {
     "sent": _l("Sent"), "acknowledged": _l("Acknowledged"),
     "reference_received": _l("Reference received"),
     "en": _l("English"), "fr": _l("French"), "es": _l("Spanish"),
+    # Kinds of mention the redaction assistant masks (its placeholders, [PERSON-1]…, keep
+    # the ids: they are part of the published text), and which recogniser found one.
+    "PERSON": _l("Person"), "ORG": _l("Organisation"), "LOCATION": _l("Place"),
+    "PHONE": _l("Phone number"), "EMAIL": _l("Email address"), "ID": _l("Identity number"),
+    "ADDRESS": _l("Postal address"), "DATE": _l("Date or time"),
+    "HANDLE": _l("Online account name"), "URL": _l("Web address"),
+    "found_by_known": _l("named elsewhere in the report"), "found_by_pattern": _l("pattern"),
+    "found_by_presidio": _l("name recogniser"), "found_by_dateparser": _l("date recogniser"),
+    "found_by_heuristic": _l("rule of thumb"), "found_by_reviewer": _l("added by a reviewer"),
 }
 
 

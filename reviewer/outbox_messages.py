@@ -9,6 +9,7 @@ import dataclasses
 import re
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from reviewer.release.outbox import OutboxItem
 
@@ -42,8 +43,11 @@ def anonymity_error(text: str) -> str:
     """A reason the case base could not be asked for k (reviewer/release/anonymity.py)."""
     if text.startswith("no case base API token at "):
         path = text[len("no case base API token at "):].split(":", 1)[0]
-        return _("No case base API token at %(path)s: ask the case base for a partner token "
-                 "(haven casebase token) and store it there.", path=path)
+        # The path and the command are typed as they are: shown as code in the sentence.
+        sentence = Markup.escape(_("No case base API token at %(path)s: ask the case base for "
+                                   "a partner token (%(command)s) and store it there."))
+        return sentence % {"path": Markup("<code>%s</code>") % path,
+                           "command": Markup("<code>haven casebase token</code>")}
     if match := re.fullmatch(r"the case base is unreachable \((\w+)\)", text):
         return _("The case base could not be reached (%(error)s).", error=match.group(1))
     if match := re.fullmatch(r"the case base refused the k-anonymity query \(HTTP (\d{3})\)",

@@ -11,6 +11,12 @@
 
   function $(id) { return document.getElementById(id); }
   function t(key, vars) { return HavenPage.t(key, vars); }
+  // The signer's role from the key bundle, named in the page's language (an unknown role
+  // from a newer bundle is shown as it is rather than as a missing-string key).
+  function roleName(role) {
+    var name = t("role_" + role);
+    return name === "role_" + role ? role : name;
+  }
 
   function li(parent, text, className) {
     var item = document.createElement("li");
@@ -93,7 +99,7 @@
       }
       var payload = event.payload || {};
       if (event.type === "status" && STATUS_KEYS.indexOf(payload.status) >= 0) status = {seq: event.seq, status: payload.status};
-      var item = li(list, reply.day + " — " + t("verified") + " (" + event.signer.role + ")", "verified");
+      var item = li(list, reply.day + " — " + t("verified") + " (" + roleName(event.signer.role) + ")", "verified");
       if (event.type === "withdrawal_ack") {
         var ack = document.createElement("strong");
         ack.textContent = " " + t("ack");

@@ -15,7 +15,9 @@ def test_suggest_decide_and_version(rv):
     path = f"/reports/{report.report_id}/redact"
     page = vera.page(path)
     assert "<mark" in page
-    labels = re.findall(r'<label for="keep-(\d+)">\d+\. (\w+): «<bdi>([^<]*)</bdi>»', page)
+    # The kind is shown by its label ("Person"); its id is in data-type.
+    labels = re.findall(r'<label for="keep-(\d+)" data-type="(\w+)">\d+\. [^:<]+: '
+                        r'«<bdi>([^<]*)</bdi>»', page)
     kinds = {text: kind for _i, kind, text in labels}
     assert kinds.get("Amira Haddad") == "PERSON"
     phone = next(i for i, kind, _t in labels if kind == "PHONE")
