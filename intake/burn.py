@@ -39,11 +39,10 @@ def burn_from_json(services, body: dict) -> None:
 def burn(services, lookup_id: bytes, envelope: bytes, *, seq: int, server_sealed: bool) -> int:
     """Store the signed burn event and burn the receipt, all or nothing; returns how many
     replies were deleted."""
-    from intake.inbox import FROM_REPORTER, find_report
-    from vault import audit, store
+    from intake.inbox import append_reporter_event
+    from vault import audit
     from vault.canonical import utc_day
     from vault.db import transaction
-    from vault.errors import EventReplay
     from vault.receipts import lookup_hash
     from vault.reply_store import burn_receipt
 
@@ -54,13 +53,8 @@ def burn(services, lookup_id: bytes, envelope: bytes, *, seq: int, server_sealed
     day = utc_day()
     hashed = lookup_hash(services.pepper, lookup_id)
     with transaction(services.sessions) as session:
-        record = find_report(session, services.pepper, lookup_id)
-        if parsed.report_id != record.id:
-            raise EventReplay("this event belongs to another report")
-        expected = max(1, store.next_event_seq(session, record.id, FROM_REPORTER))
-        if seq != expected:
-            raise BadRequestBody(f"the next event must carry seq {expected}")
-        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, day)
+        record = append_reporter_event(session, services, lookup_id, parsed.report_id,
+                                       envelope, seq=seq, day=day)
         burned = burn_receipt(session, record.id, day)
         audit.append(session, actor=REPORTER_ACTOR, action="receipt.burn", day=day,
                      detail={"replies_deleted": burned.replies_deleted})

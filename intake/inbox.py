@@ -142,7 +142,6 @@ def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: in
     from vault import store
     from vault.canonical import utc_day
     from vault.db import transaction
-    from vault.errors import EventReplay
     from vault.receipts import lookup_hash
 
     if len(envelope) > services.intake_config.max_envelope_bytes:
@@ -153,17 +152,29 @@ def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: in
                               server_sealed=server_sealed)
     day = utc_day()
     with transaction(services.sessions) as session:
-        record = find_report(session, services.pepper, lookup_id)
-        if parsed.report_id != record.id:
-            raise EventReplay("this event belongs to another report")
-        expected = max(1, store.next_event_seq(session, record.id, FROM_REPORTER))
-        if seq != expected:
-            raise BadRequestBody(f"the next event must carry seq {expected}")
-        store.add_event(session, record.id, FROM_REPORTER, seq, envelope, day,
-                        blob_ids=blob_ids)
+        record = append_reporter_event(session, services, lookup_id, parsed.report_id,
+                                       envelope, seq=seq, day=day, blob_ids=blob_ids)
         if withdraw:
             store.mark_withdrawn(session, record.id, day)
         # Inside the unit of work: if the head cannot be kept, the event is not kept either.
         services.heads.write(lookup_hash(services.pepper, lookup_id), head,
                              store.as_day(day))
     return seq
+
+
+def append_reporter_event(session, services, lookup_id: bytes, event_report_id: str,
+                          envelope: bytes, *, seq: int, day, blob_ids: tuple[str, ...] = ()):
+    """Store a reporter event in the open unit of work, after the checks every reporter
+    event passes: the receipt opens a report, the event names that report (no replay from
+    another one), and it carries the next seq. Returns the report's record."""
+    from vault import store
+    from vault.errors import EventReplay
+
+    record = find_report(session, services.pepper, lookup_id)
+    if event_report_id != record.id:
+        raise EventReplay("this event belongs to another report")
+    expected = max(1, store.next_event_seq(session, record.id, FROM_REPORTER))
+    if seq != expected:
+        raise BadRequestBody(f"the next event must carry seq {expected}")
+    store.add_event(session, record.id, FROM_REPORTER, seq, envelope, day, blob_ids=blob_ids)
+    return record

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from vault import store
-from vault.bundle import BUNDLE_VERSION, MAX_VALIDITY_DAYS, VerifiedBundle, verify_bundle
+from vault.bundle import (
+    BUNDLE_VERSION,
+    MAX_VALIDITY_DAYS,
+    VerifiedBundle,
+    verify_bundle,
+    write_bundle_file,
+)
 from vault.canonical import b64decode, b64encode
 from vault.errors import BadEncoding, BundleRejected, StaleBundle, VaultError
 from vault.keys import fingerprint, fingerprints_equal
@@ -151,7 +155,7 @@ def publish(session: Session, document: Any, organisation: Organisation, today: 
     activated, retired = apply_key_states(session, listed, verified.serial, today)
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     store.add_bundle(session, verified.serial, text, today)
-    _write_atomically(bundle_path, text)
+    write_bundle_file(bundle_path, text)
     return Publication(verified.serial, tuple(activated), tuple(retired), text)
 
 
@@ -182,18 +186,3 @@ def sync_with_latest_bundle(session: Session, today: dt.date) -> None:
     except (KeyError, TypeError, ValueError):
         return  # recorded by trusted code; a malformed row is the store's to report
     apply_key_states(session, listed, latest.serial, today)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".bundle-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)  # noqa: S103 - the bundle is public by design
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

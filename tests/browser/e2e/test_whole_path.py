@@ -211,7 +211,7 @@ def _verify_and_reply(page, reviewer_url: str, report_id: str) -> None:  # type:
     status.locator("select[name=reliability]").select_option("high")
     status.locator("input[name=tell_reporter]").check()
     status.locator("button[type=submit]").click()
-    assert "status: Verified · verification: confirmed" in page.locator("main").inner_text()
+    assert "status: Verified · verification: Confirmed" in page.locator("main").inner_text()
     reply = page.locator(f"form[action='/reports/{report_id}/reply']")
     reply.locator("textarea[name=text]").fill(REPLY)
     reply.locator("button[type=submit]").click()
