@@ -21,7 +21,7 @@ from typing import Any
 import pyrage
 
 from reviewer.unworkflow.errors import RecipientInvalid
-from reviewer.unworkflow.pdf import render_pdf
+from reviewer.unworkflow.pdf import build_pdf
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # no exact times inside the archive (S7)
 
@@ -31,6 +31,8 @@ class SealedPackage:
     ciphertext: bytes  # age, binary
     json_sha256: str
     pdf_sha256: str
+    # Scripts the PDF could not show on this host (transliterated there; the JSON is exact).
+    pdf_unrendered_scripts: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -61,10 +63,11 @@ def _zip(members: Mapping[str, bytes]) -> bytes:
 def seal_package(package: Mapping[str, Any], recipient: str) -> SealedPackage:
     """PDF + JSON, zipped and age-encrypted to ``recipient``; nothing is written to disk."""
     target = parse_recipient(recipient)
-    data, pdf = package_json(package), render_pdf(package)
-    plaintext = _zip({"package.json": data, "package.pdf": pdf})
+    data, pdf = package_json(package), build_pdf(package)
+    plaintext = _zip({"package.json": data, "package.pdf": pdf.data})
     return SealedPackage(pyrage.encrypt(plaintext, [target]),
-                         hashlib.sha256(data).hexdigest(), hashlib.sha256(pdf).hexdigest())
+                         hashlib.sha256(data).hexdigest(), hashlib.sha256(pdf.data).hexdigest(),
+                         pdf.unrendered_scripts)
 
 
 def open_package(ciphertext: bytes, identity: str) -> dict[str, bytes]:

@@ -6,7 +6,8 @@ Records (sealed and signed like every reviewer record):
   "summary", "summary_lang", "approver_key_id", "prepared_on"}`` — its author is the drafter;
 - ``transmission`` ``{"transmission_id", "draft_record_id", "destination_id",
   "destination_name", "recipient", "use", "cycle", "prepared_on", "approved_on",
-  "package_sha256", "json_sha256", "pdf_sha256", "package_age_b64"}`` — its author is the
+  "package_sha256", "json_sha256", "pdf_sha256", "pdf_unrendered_scripts",
+  "package_age_b64"}`` — its author is the
   approver; the package is age ciphertext for the destination (never plaintext at rest);
 - ``action_log`` ``{"kind": "transmission", "step", "day", "channel", "reference",
   "text", "transmission_id"}`` — on the case's action log (case id when linked).
@@ -161,6 +162,7 @@ def approve(ctx: ReportContext, transmission_id: str, destinations: list[Destina
         "prepared_on": entry.content["prepared_on"], "approved_on": utc_day(),
         "package_sha256": sealed.sha256, "json_sha256": sealed.json_sha256,
         "pdf_sha256": sealed.pdf_sha256,
+        "pdf_unrendered_scripts": list(sealed.pdf_unrendered_scripts),
         "package_age_b64": b64encode(sealed.ciphertext)}, report_id=ctx.report_id)
     api().audit_event("export", ctx.report_id)
     return sealed
