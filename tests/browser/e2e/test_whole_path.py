@@ -63,9 +63,10 @@ def test_report_review_reply_withdraw_release(browser, haven_site, tmp_path):
     vera.goto(f"{site.reviewer_url}/reports/{report_id}")
     alert = vera.locator(".withdrawal[role=alert]")
     assert alert.inner_text().startswith(
-        "The reporter WITHDREW consent for: aggregate_statistics")
+        "The reporter WITHDREW consent for: May be counted in anonymous statistics")
     consent = vera.locator("section[aria-labelledby=events]").inner_text()
-    assert "Consent now: casebase_anonymized (given by victim)" in consent
+    assert ("Consent now: An anonymized record may enter the shared case base "
+            "(The person targeted gave consent)") in consent
 
     record_id, coord = _release(browser, vera, site, report_id)
     public = browser.new_context(java_script_enabled=False)
