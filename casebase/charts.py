@@ -125,13 +125,22 @@ def _svg_bar(point: Point, y: float, scale: float, colour: str, at: _Layout) -> 
             f'dominant-baseline="middle">{point.value}</text>')
 
 
-# Pillow's built-in font has Latin letters only; DejaVu Sans (Debian's fonts-dejavu-core,
-# on every machine of the project) also draws Arabic and Cyrillic.
-FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
+# Pillow's built-in font has Latin letters only; DejaVu Sans (Debian's fonts-dejavu-core)
+# also draws Arabic and Cyrillic, and a CJK font (fonts-wqy-microhei or fonts-noto-cjk, which
+# carry Latin letters and digits too) draws Chinese. Both are installed by
+# deploy/scripts/install-test-deps.sh and named in deploy/README.md.
+BODY_FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
+CJK_FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+                  "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for path in FONT_FILES:
+def font_files(language: str) -> tuple[str, ...]:
+    """The font files to try for a chart in ``language``, best first."""
+    return CJK_FONT_FILES + BODY_FONT_FILES if language == "zh" else BODY_FONT_FILES
+
+
+def _font(size: int, language: str) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    for path in font_files(language):
         try:
             return ImageFont.truetype(path, size)
         except OSError:
@@ -147,10 +156,10 @@ def render_png(chart: Chart) -> bytes:
     at = _Layout(chart.direction)
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    font = _font(13)
+    font = _font(13, chart.language)
     start, end = ("r", "l") if at.rtl else ("l", "r")  # anchors for reading-order start/end
     text = _text_drawer(draw, chart.direction)
-    text((at.x(10), 8), chart.title, _font(16), start + "a")
+    text((at.x(10), 8), chart.title, _font(16, chart.language), start + "a")
     for s_index, series in enumerate(chart.series):
         x = 10 + s_index * 200
         left, right = at.span(x, 12)

@@ -244,3 +244,21 @@ def test_casebase_charts_speak_the_language(i18n_casebase_app, language):
         png = client.get(path.replace(".svg", ".png") + f"?lang={language}")
         assert png.status_code == 200
         assert png.data.startswith(b"\x89PNG")
+        _assert_the_png_font_draws(texts + (root.findtext("{http://www.w3.org/2000/svg}title")
+                                            or ""), language)
+
+
+def _assert_the_png_font_draws(text: str, language: str) -> None:
+    """Every letter of the chart is in the character map of the first installed font the
+    PNG is drawn with (no empty boxes for Chinese, Arabic or Cyrillic)."""
+    from pathlib import Path
+
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from casebase.charts import font_files
+
+    path = next(Path(p) for p in font_files(language) if Path(p).is_file())
+    fonts = TTCollection(path).fonts if path.suffix == ".ttc" else [TTFont(path)]
+    cmap = fonts[0].getBestCmap()
+    missing = {ch for ch in text if not ch.isspace() and ord(ch) not in cmap}
+    assert not missing, (path.name, sorted(missing))
