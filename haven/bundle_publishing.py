@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from haven.config import HavenConfig
 from haven.errors import BundlePublishError
-from vault import store
+from vault import bundle_store
 from vault.bundle import (
     MAX_VALIDITY_DAYS,
     BundleContents,
@@ -115,7 +115,7 @@ def sign_and_publish(
                             validity_days=validity_days)
         _check(doc, signer, contents, today, require_verifiable)
         text = json.dumps(doc, indent=2)
-        store.add_bundle(session, contents.serial, text, today)
+        bundle_store.add_bundle(session, contents.serial, text, today)
     except (VaultError, ValueError) as exc:
         raise BundlePublishError(f"bundle not published: {exc}") from None
     try:
@@ -153,5 +153,5 @@ def current_bundle(config: HavenConfig, *, today: str) -> VerifiedBundle:
 
 def next_serial(session: Session, served_serial: int) -> int:
     """Above both the served file and every recorded bundle (the store refuses lower)."""
-    latest = store.latest_bundle(session)
+    latest = bundle_store.latest_bundle(session)
     return max(served_serial, latest.serial if latest else 0) + 1

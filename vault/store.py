@@ -1,4 +1,4 @@
-"""The vault store: reports, access stanzas, events, reporter status, bundles.
+"""The vault store: reports, access stanzas, events, reporter status (bundles: vault.bundle_store).
 
 Everything here is opaque ciphertext plus the plaintext metadata listed in
 ``vault.models`` (S7). Functions take a SQLAlchemy ``Session`` and never commit: the
@@ -12,7 +12,6 @@ validators live in ``vault.store_records`` and are importable from here too.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
@@ -31,12 +30,11 @@ from vault.errors import (
     UnknownBlob,
     UnknownReport,
 )
-from vault.models import EVENT_DIRECTIONS, REPORT_STATES, Blob, Bundle, Event, Report, Stanza
+from vault.models import EVENT_DIRECTIONS, REPORT_STATES, Blob, Event, Report, Stanza
 from vault.store_records import (
     DEFAULT_PAGE_SIZE,
     LOOKUP_HASH_LENGTH,
     MAX_PAGE_SIZE,
-    BundleRecord,
     DayLike,
     EventRecord,
     ReportRecord,
@@ -382,39 +380,3 @@ def next_event_seq(session: Session, report_id: str, direction: str) -> int:
             Report.id == report_id)) or 0
         highest = max(int(highest or 0), int(floor)) or None
     return 0 if highest is None else int(highest) + 1
-
-
-def delete_events_before(session: Session, report_id: str, direction: str, seq: int) -> int:
-    """Drop one chain's events below ``seq`` (low level). Reply retention (S6) goes through
-    ``vault.reply_store.delete_fetched_replies``, which deletes by the day each reply was
-    first fetched and keeps the chain floor."""
-    result = session.execute(sa.delete(Event).where(
-        Event.report_id == check_report_id(report_id), Event.direction == direction,
-        Event.seq < seq))
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-# --- bundles -----------------------------------------------------------------------
-
-
-def add_bundle(session: Session, serial: int, document: str, day: DayLike) -> BundleRecord:
-    """Record a published bundle (the exact JSON served); serials only grow."""
-    if not isinstance(document, str) or not document:
-        raise InvalidRecord("bundle document must be JSON text")
-    highest = session.scalar(sa.select(sa.func.max(Bundle.serial)))
-    if highest is not None and serial <= highest:
-        raise InvalidRecord(f"bundle serial {serial} is not above {highest}")
-    digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
-    session.add(Bundle(serial=serial, sha256=digest, document=document, day=as_day(day)))
-    session.flush()
-    return BundleRecord(serial, digest, document, as_day(day))
-
-
-def latest_bundle(session: Session) -> BundleRecord | None:
-    row = session.scalar(sa.select(Bundle).order_by(Bundle.serial.desc()).limit(1))
-    return None if row is None else BundleRecord(row.serial, row.sha256, row.document, row.day)
-
-
-def bundle_by_sha256(session: Session, sha256: str) -> BundleRecord | None:
-    row = session.scalar(sa.select(Bundle).where(Bundle.sha256 == sha256))
-    return None if row is None else BundleRecord(row.serial, row.sha256, row.document, row.day)

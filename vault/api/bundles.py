@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from vault import store
+from vault import bundle_store
 from vault.bundle import (
     BUNDLE_VERSION,
     MAX_VALIDITY_DAYS,
@@ -72,12 +72,12 @@ def load_organisation(path: Path) -> Organisation:
 
 
 def current_serial(session: Session) -> int:
-    latest = store.latest_bundle(session)
+    latest = bundle_store.latest_bundle(session)
     return 0 if latest is None else latest.serial
 
 
 def _current_org_id(session: Session, organisation: Organisation) -> str:
-    latest = store.latest_bundle(session)
+    latest = bundle_store.latest_bundle(session)
     if latest is not None:
         org_id = json.loads(latest.document).get("bundle", {}).get("org_id")
         if isinstance(org_id, str):
@@ -154,7 +154,7 @@ def publish(session: Session, document: Any, organisation: Organisation, today: 
     listed = {k.id for k in verified.keys} - set(verified.revoked)
     activated, retired = apply_key_states(session, listed, verified.serial, today)
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    store.add_bundle(session, verified.serial, text, today)
+    bundle_store.add_bundle(session, verified.serial, text, today)
     write_bundle_file(bundle_path, text)
     return Publication(verified.serial, tuple(activated), tuple(retired), text)
 
@@ -177,7 +177,7 @@ def apply_key_states(session: Session, listed: set[str], serial: int, today: dt.
 def sync_with_latest_bundle(session: Session, today: dt.date) -> None:
     """Catch up with a bundle published outside the API (``haven keys``, ``haven init``):
     the key states follow the newest recorded bundle. Idempotent."""
-    latest = store.latest_bundle(session)
+    latest = bundle_store.latest_bundle(session)
     if latest is None:
         return
     try:

@@ -19,7 +19,7 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from haven.config import HavenConfig, config_from_mapping
-from vault import accounts, reviewer_store, store
+from vault import accounts, bundle_store, reviewer_store, store
 from vault.blobs import backend_for, write_blob
 from vault.bundle import VerifiedBundle, build_bundle, verify_bundle
 from vault.canonical import b64encode, utc_day
@@ -166,7 +166,7 @@ def build_api_instance(directory: Path, database_url: str, *,
                            org_id=ORG_ID, keys=entries, triage=triage, bundle_sk=bundle_sk,
                            certificate=bundle_cert, root_public_key=bytes(root.verify_key))
         text = json.dumps(doc)
-        store.add_bundle(session, 1, text, today)
+        bundle_store.add_bundle(session, 1, text, today)
     (directory / "public" / "bundle.json").write_text(text)
     return ApiInstance(config, root, bundle_sk, bundle_cert, people, doc)
 

@@ -14,7 +14,7 @@ from haven.apps import create
 from haven.cli import cli
 from haven.config import HavenConfig
 from haven.instance import AccountSpec, create_instance
-from vault import store
+from vault import bundle_store
 from vault.canonical import utc_day
 from vault.db import make_engine, session_factory, transaction
 from vault.keys import add_days
@@ -31,7 +31,7 @@ def _latest_serial(config: HavenConfig) -> int:
     engine = make_engine(config.database_url)
     try:
         with transaction(session_factory(engine)) as session:
-            latest = store.latest_bundle(session)
+            latest = bundle_store.latest_bundle(session)
     finally:
         engine.dispose()
     assert latest is not None

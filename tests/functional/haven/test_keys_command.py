@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from haven.cli import cli
 from haven.config import load_config
 from haven.instance import create_instance
-from vault import store
+from vault import bundle_store
 from vault.bundle import verify_bundle
 from vault.canonical import utc_day
 from vault.db import make_engine, session_factory, transaction
@@ -55,7 +55,7 @@ def test_reviewer_keys_enter_and_leave_the_bundle(tmp_path: Path, database_url: 
     _run("keys", "republish", "--instance", inst)
     engine = make_engine(config.database_url)
     with transaction(session_factory(engine)) as session:
-        latest = store.latest_bundle(session)
+        latest = bundle_store.latest_bundle(session)
     engine.dispose()
     assert latest is not None
     assert latest.serial == 5

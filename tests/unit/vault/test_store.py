@@ -10,7 +10,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from vault import store
+from vault import bundle_store, store
 from vault.db import make_engine, migrate, session_factory, transaction
 from vault.errors import (
     BlobAlreadyAttached,
@@ -226,13 +226,13 @@ def test_list_reports_filters_and_pages(store_sessions):
 
 def test_bundles_grow_and_are_found_by_hash(store_sessions):
     with transaction(store_sessions) as session:
-        record = store.add_bundle(session, 1, '{"serial":1}', DAY)
-        store.add_bundle(session, 2, '{"serial":2}', DAY)
+        record = bundle_store.add_bundle(session, 1, '{"serial":1}', DAY)
+        bundle_store.add_bundle(session, 2, '{"serial":2}', DAY)
     with transaction(store_sessions) as session, pytest.raises(InvalidRecord):
-        store.add_bundle(session, 2, '{"serial":2,"x":1}', DAY)
+        bundle_store.add_bundle(session, 2, '{"serial":2,"x":1}', DAY)
     with store_sessions() as session:
-        assert store.latest_bundle(session).serial == 2
-        assert store.bundle_by_sha256(session, record.sha256).document == '{"serial":1}'
+        assert bundle_store.latest_bundle(session).serial == 2
+        assert bundle_store.bundle_by_sha256(session, record.sha256).document == '{"serial":1}'
 
 
 def test_concurrent_reports_with_one_receipt_keep_exactly_one(store_sessions):
