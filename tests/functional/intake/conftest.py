@@ -163,6 +163,35 @@ MINIMAL_FIELDS = {
 }
 
 
+def reviewer_reply(instance: IntakeInstance, report_id: str, keys, *, seq: int,
+                   prev_hash: bytes, kind: str = "reply", payload: dict | None = None,
+                   status_copy: bool = False, signing_key=None, key_id: str | None = None
+                   ) -> bytes:
+    """What the reviewer app posts and the vault API stores: key id ‖ signed event, sealed to
+    the reporter's reply key (and, for a status, its copy in ``status_sealed``). Signed by
+    the instance's first reviewer unless ``signing_key``/``key_id`` say otherwise. Returns
+    the event hash the next reply chains on."""
+    import hashlib
+
+    from vault import store
+    from vault.canonical import utc_day
+    from vault.crypto import seal_box
+    from vault.db import make_engine, session_factory, transaction
+    from vault.events import sign_event
+
+    first_id, pair = next(iter(instance.reviewers.items()))
+    signed = sign_event(report_id, seq, prev_hash, kind, payload or {"text": f"reply {seq}"},
+                        signing_key=signing_key or pair.signing_key)
+    sealed = seal_box(bytes.fromhex(key_id or first_id) + signed, keys.reply_pk)
+    engine = make_engine(instance.config.database_url)
+    with transaction(session_factory(engine)) as session:
+        store.add_event(session, report_id, "to_reporter", seq, sealed, utc_day())
+        if status_copy:
+            store.set_reporter_status(session, report_id, sealed, seq, utc_day())
+    engine.dispose()
+    return hashlib.blake2b(signed[64:], digest_size=32).digest()
+
+
 @pytest.fixture
 def intake_kit():
     """The helpers above, for test modules (conftest modules are not importable by name)."""
@@ -172,6 +201,7 @@ def intake_kit():
         build_instance=build_instance, verified_bundle=verified_bundle, solve_pow=solve_pow,
         sealed_report=sealed_report, submission_body=submission_body, upload_blob=upload_blob,
         wire_chunks=wire_chunks, open_report=open_report, minimal_fields=MINIMAL_FIELDS,
+        reviewer_reply=reviewer_reply,
     )
 
 

@@ -26,24 +26,6 @@ def _open(client, kit, lookup_id: bytes):
     return client.post("/api/v1/inbox", json={"lookup_id": b64encode(lookup_id), "pow": pow_})
 
 
-def reviewer_reply(instance, report_id, keys, *, seq, prev_hash, kind, payload):
-    """What the reviewer app posts: key id ‖ signed event, sealed to the reporter's reply key."""
-    from vault.crypto import seal_box
-    from vault.events import sign_event
-
-    key_id, pair = next(iter(instance.reviewers.items()))
-    signed = sign_event(report_id, seq, prev_hash, kind, payload, signing_key=pair.signing_key)
-    sealed = seal_box(bytes.fromhex(key_id) + signed, keys.reply_pk)
-    from vault import store
-    from vault.db import make_engine, session_factory, transaction
-
-    engine = make_engine(instance.config.database_url)
-    with transaction(session_factory(engine)) as session:
-        store.add_event(session, report_id, "to_reporter", seq, sealed, utc_day())
-    engine.dispose()
-    return hashlib.blake2b(signed[64:], digest_size=32).digest()
-
-
 def test_the_inbox_opens_with_the_lookup_id_and_returns_only_data(
         intake_client, intake_kit, submitted):
     report_id, keys, _receipt = submitted
@@ -131,8 +113,9 @@ def test_nojs_inbox_shows_verified_replies_and_acts(
     from vault.events import ZERO_HASH
 
     report_id, keys, receipt = submitted
-    reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH, kind="reply",
-                   payload={"text": "We received your report.", "day": utc_day()})
+    intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
+                              kind="reply",
+                              payload={"text": "We received your report.", "day": utc_day()})
     page = intake_client.post("/inbox/nojs", data={"receipt": receipt})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -184,16 +167,16 @@ def test_nojs_consent_for_un_scopes_needs_the_victim(intake_client, submitted):
 
 
 def test_nojs_inbox_shows_the_status_and_the_signed_withdrawal_acknowledgement(
-        intake_client, intake_instance, submitted):
+        intake_client, intake_instance, submitted, intake_kit):
     from vault.events import ZERO_HASH
 
     report_id, keys, receipt = submitted
-    first = reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
-                           kind="status", payload={"status": "under_verification",
-                                                   "day": utc_day()})
-    reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=first,
-                   kind="withdrawal_ack", payload={"text": "Withdrawal recorded.",
-                                                   "day": utc_day()})
+    first = intake_kit.reviewer_reply(
+        intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH, kind="status",
+        payload={"status": "under_verification", "day": utc_day()})
+    intake_kit.reviewer_reply(
+        intake_instance, report_id, keys, seq=2, prev_hash=first, kind="withdrawal_ack",
+        payload={"text": "Withdrawal recorded.", "day": utc_day()})
     html = intake_client.post("/inbox/nojs", data={"receipt": receipt}).get_data(as_text=True)
     assert "Status: Being verified" in html
     assert "Signed acknowledgement of your withdrawal" in html

@@ -34,28 +34,6 @@ def _engine(instance):
     return make_engine(instance.config.database_url)
 
 
-def _reply(instance, report_id, keys, *, seq, prev_hash, kind="reply", payload=None,
-           status_copy=False):
-    """What the reviewer app and the vault API store: a signed reply sealed to the reporter
-    (and, for a status, its copy in ``status_sealed``)."""
-    from vault import store
-    from vault.crypto import seal_box
-    from vault.db import session_factory, transaction
-    from vault.events import sign_event
-
-    key_id, pair = next(iter(instance.reviewers.items()))
-    signed = sign_event(report_id, seq, prev_hash, kind, payload or {"text": f"reply {seq}"},
-                        signing_key=pair.signing_key)
-    sealed = seal_box(bytes.fromhex(key_id) + signed, keys.reply_pk)
-    engine = _engine(instance)
-    with transaction(session_factory(engine)) as session:
-        store.add_event(session, report_id, "to_reporter", seq, sealed, utc_day())
-        if status_copy:
-            store.set_reporter_status(session, report_id, sealed, seq, utc_day())
-    engine.dispose()
-    return hashlib.blake2b(signed[64:], digest_size=32).digest()
-
-
 def _fetch_state(instance, report_id):
     engine = _engine(instance)
     with engine.connect() as conn:
@@ -86,8 +64,8 @@ def test_fetches_are_recorded_by_day_and_only_advance(intake_client, intake_inst
     from vault.db import session_factory, transaction
 
     report_id, keys, _ = reporter
-    h1 = _reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
-    _reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
+    h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
+    intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
     assert _fetch_state(intake_instance, report_id) == ({1: None, 2: None}, 0)
     assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
     today = utc_day()
@@ -103,9 +81,9 @@ def test_fetches_are_recorded_by_day_and_only_advance(intake_client, intake_inst
     assert _fetch_state(intake_instance, report_id) == ({1: old, 2: today}, 2)
 
 
-def test_the_no_js_inbox_records_fetches_too(intake_client, intake_instance, reporter):
+def test_the_no_js_inbox_records_fetches_too(intake_client, intake_instance, reporter, intake_kit):
     report_id, keys, receipt = reporter
-    _reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
+    intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
     page = intake_client.post("/inbox/nojs", data={"receipt": receipt})
     assert page.status_code == 200
     assert "reply 1" in page.get_data(as_text=True)
@@ -123,14 +101,16 @@ def test_purge_deletes_only_replies_read_n_days_ago_and_keeps_status_and_chain(
     from vault.retention import run_purge
 
     report_id, keys, receipt = reporter
-    h1 = _reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
-    h2 = _reply(intake_instance, report_id, keys, seq=2, prev_hash=h1, kind="status",
-                payload={"status": "verified"}, status_copy=True)
-    h3 = _reply(intake_instance, report_id, keys, seq=3, prev_hash=h2)
+    h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
+    h2 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1,
+                                   kind="status", payload={"status": "verified"},
+                                   status_copy=True)
+    h3 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=3, prev_hash=h2)
     assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
     _age_fetches(intake_instance, report_id, [1, 2], 30)
     _age_fetches(intake_instance, report_id, [3], 29)
-    h4 = _reply(intake_instance, report_id, keys, seq=4, prev_hash=h3)  # never fetched
+    # Never fetched:
+    h4 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=4, prev_hash=h3)
     engine = _engine(intake_instance)
     factory = session_factory(engine)
     summary = run_purge(factory, FileBlobBackend(intake_instance.config.blob_dir),
@@ -145,7 +125,8 @@ def test_purge_deletes_only_replies_read_n_days_ago_and_keeps_status_and_chain(
         assert store.next_event_seq(session, report_id, "to_reporter") == 5
         with pytest.raises(EventConflict):  # a deleted seq is never reused
             store.add_event(session, report_id, "to_reporter", 1, b"x", utc_day())
-    _reply(intake_instance, report_id, keys, seq=5, prev_hash=h4)  # the chain goes on
+    # The chain goes on:
+    intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=5, prev_hash=h4)
     from intake.inbox import read_inbox
 
     services = intake_client.application.extensions["haven_intake"]
@@ -169,7 +150,7 @@ def test_zero_days_deletes_every_fetched_reply_and_the_next_reply_continues(
     from vault.retention import run_purge
 
     report_id, keys, _ = reporter
-    h1 = _reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
+    h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
     assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
     engine = _engine(intake_instance)
     factory = session_factory(engine)
@@ -180,7 +161,7 @@ def test_zero_days_deletes_every_fetched_reply_and_the_next_reply_continues(
         assert store.list_events(session, report_id, "to_reporter") == []
         assert store.next_event_seq(session, report_id, "to_reporter") == 2
     engine.dispose()
-    _reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
+    intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
     view = _open(intake_client, intake_kit, keys.lookup_id).get_json()
     assert [r["seq"] for r in view["replies"]] == [2]
     assert view["replies_deleted"] == 1
@@ -217,9 +198,10 @@ def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake
     from vault.receipts import lookup_hash
 
     report_id, keys, _ = reporter
-    h1 = _reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH, kind="status",
-                payload={"status": "triaged"}, status_copy=True)
-    _reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
+    h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
+                                   kind="status", payload={"status": "triaged"},
+                                   status_copy=True)
+    intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
     services = intake_client.application.extensions["haven_intake"]
     services.heads.write(lookup_hash(services.pepper, keys.lookup_id), b"head",
                          dt.date.today())
