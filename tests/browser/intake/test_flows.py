@@ -3,13 +3,13 @@ same form with JavaScript off, quick exit leaving no trace, and the served polic
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
 import sqlalchemy as sa
 
 from vault.canonical import utc_day
+from vault.events import ZERO_HASH
 
 pytestmark = pytest.mark.browser
 
@@ -19,44 +19,13 @@ DOCUMENTED_CRYPTO_CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 
-def _submit_via_api(base_url, instance, kit):
-    import requests
-
-    from intake.pow import solve
-    from vault.canonical import b64encode
-
-    sealed, keys, receipt = kit.sealed_report(instance, kit.minimal_fields)
-    challenge = requests.get(f"{base_url}/api/v1/pow?scope=submit", timeout=10).json()
-    counter = solve(challenge["challenge"], hashlib.sha256(sealed.envelope).hexdigest(),
-                    challenge["difficulty"])
-    response = requests.post(f"{base_url}/api/v1/submissions", timeout=10, json={
-        "envelope": b64encode(sealed.envelope), "lookup_id": b64encode(keys.lookup_id),
-        "blobs": [], "pow": {"challenge": challenge["challenge"], "counter": counter}})
-    assert response.status_code == 201
-    return sealed.report_id, keys, receipt
-
-
-def _reviewer_reply(instance, report_id, keys, text):
-    from vault import store
-    from vault.crypto import seal_box
-    from vault.db import make_engine, session_factory, transaction
-    from vault.events import ZERO_HASH, sign_event
-
-    key_id, pair = next(iter(instance.reviewers.items()))
-    signed = sign_event(report_id, 1, ZERO_HASH, "reply", {"text": text, "day": utc_day()},
-                        signing_key=pair.signing_key)
-    engine = make_engine(instance.config.database_url)
-    with transaction(session_factory(engine)) as session:
-        store.add_event(session, report_id, "to_reporter", 1,
-                        seal_box(bytes.fromhex(key_id) + signed, keys.reply_pk), utc_day())
-    engine.dispose()
-
-
 def test_the_inbox_reads_a_verified_reply_sends_a_message_and_withdraws(
         browser, intake_site, intake_kit):
     base_url, instance = intake_site
-    report_id, keys, receipt = _submit_via_api(base_url, instance, intake_kit)
-    _reviewer_reply(instance, report_id, keys, "We are verifying your report.")
+    report_id, keys, receipt = intake_kit.submit_over_http(base_url, instance)
+    intake_kit.reviewer_reply(instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
+                              payload={"text": "We are verifying your report.",
+                                       "day": utc_day()})
     context = browser.new_context()
     page = context.new_page()
     sent_bodies = []

@@ -3,26 +3,14 @@ reviewer's role in Arabic (from the page's string table), not by its bundle id."
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
+from vault.canonical import utc_day
+from vault.events import ZERO_HASH
+
 pytestmark = pytest.mark.browser
-_here = Path(__file__).resolve().parent
-
-
-def _load(name: str, path: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-flows = _load("inbox_languages_flows", _here / "test_flows.py")
 
 
 def _role_of(bundle_document: object, key_id: str) -> str:
@@ -48,8 +36,10 @@ def test_the_arabic_inbox_names_the_reviewer_role_in_arabic(browser, intake_site
     from haven.i18n import TRANSLATIONS_DIR
 
     base_url, instance = intake_site
-    report_id, keys, receipt = flows._submit_via_api(base_url, instance, intake_kit)
-    flows._reviewer_reply(instance, report_id, keys, "We are verifying your report.")
+    report_id, keys, receipt = intake_kit.submit_over_http(base_url, instance)
+    intake_kit.reviewer_reply(instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
+                              payload={"text": "We are verifying your report.",
+                                       "day": utc_day()})
     key_id = next(iter(instance.reviewers))
     role = _role_of(json.loads(instance.config.bundle_path.read_text()), key_id)
     assert role in ("reviewer", "coordinator")

@@ -192,6 +192,27 @@ def reviewer_reply(instance: IntakeInstance, report_id: str, keys, *, seq: int,
     return hashlib.blake2b(signed[64:], digest_size=32).digest()
 
 
+def submit_over_http(base_url: str, instance: IntakeInstance, fields: dict | None = None):
+    """A sealed report submitted to a live intake at ``base_url`` as the browser does (proof
+    of work, then the envelope); returns (report id, receipt keys, receipt)."""
+    import hashlib
+
+    import requests
+
+    from intake.pow import solve
+    from vault.canonical import b64encode
+
+    sealed, keys, receipt = sealed_report(instance, fields or MINIMAL_FIELDS)
+    challenge = requests.get(f"{base_url}/api/v1/pow?scope=submit", timeout=10).json()
+    counter = solve(challenge["challenge"], hashlib.sha256(sealed.envelope).hexdigest(),
+                    challenge["difficulty"])
+    response = requests.post(f"{base_url}/api/v1/submissions", timeout=10, json={
+        "envelope": b64encode(sealed.envelope), "lookup_id": b64encode(keys.lookup_id),
+        "blobs": [], "pow": {"challenge": challenge["challenge"], "counter": counter}})
+    assert response.status_code == 201, response.text
+    return sealed.report_id, keys, receipt
+
+
 @pytest.fixture
 def intake_kit():
     """The helpers above, for test modules (conftest modules are not importable by name)."""
@@ -201,7 +222,7 @@ def intake_kit():
         build_instance=build_instance, verified_bundle=verified_bundle, solve_pow=solve_pow,
         sealed_report=sealed_report, submission_body=submission_body, upload_blob=upload_blob,
         wire_chunks=wire_chunks, open_report=open_report, minimal_fields=MINIMAL_FIELDS,
-        reviewer_reply=reviewer_reply,
+        reviewer_reply=reviewer_reply, submit_over_http=submit_over_http,
     )
 
 
