@@ -21,6 +21,7 @@ from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
 from reviewer.errors import KeyLocked
+from vault.action_signature import sign_action
 
 KEY_BYTES = 32
 
@@ -61,6 +62,12 @@ class ReviewerKeys:
 
     def signing_key(self) -> SigningKey:
         return SigningKey(bytes(self._slot.secrets[self.key_id][1]))
+
+    def sign_action(self, action: str, report_id: str | None) -> str:
+        """The ``Haven-Action-Signature`` for one audited request, signed with the active
+        key (S17, vault/SPEC.md §14): what the vault records as this reviewer's act."""
+        return sign_action(action, report_id, account_id=self.reviewer_id,
+                           key_id=self.key_id, signing_key=self.signing_key()).header_value()
 
 
 class KeyHolder:

@@ -5,15 +5,20 @@ carrying the API's stable code; answers are parsed into frozen dataclasses.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
 
 from reviewer import vault_types as t
+from vault.action_signature import HEADER as ACTION_SIGNATURE_HEADER
+from vault.action_signature import KEY_REQUEST
 from vault.canonical import b64encode
 
 MAX_PAGES = 1000  # 200 000 items: a server that never stops paging is refused
+
+# (action, report id or None) -> the Haven-Action-Signature value (ReviewerKeys.sign_action)
+ActionSigner = Callable[[str, str | None], str]
 
 
 class VaultApiError(Exception):
@@ -96,20 +101,33 @@ _BY_CODE: dict[str, type[VaultApiError]] = {
 
 class VaultClient:
     def __init__(self, base_url: str, timeout: float = 30, token: str | None = None,
-                 http: requests.Session | None = None) -> None:
+                 http: requests.Session | None = None,
+                 action_signer: ActionSigner | None = None) -> None:
         self.base_url = base_url.rstrip("/") + "/api/v1"
         self.timeout = timeout
         self.token = token
         self._http = http or requests.Session()
+        self._action_signer = action_signer
 
-    def with_token(self, token: str) -> VaultClient:
-        return VaultClient(self.base_url[: -len("/api/v1")], self.timeout, token, self._http)
+    def with_token(self, token: str, action_signer: ActionSigner | None = None
+                   ) -> VaultClient:
+        """This client for one account; ``action_signer`` signs the key requests and
+        client-reported actions the vault audits (S17), called only when one is sent."""
+        return VaultClient(self.base_url[: -len("/api/v1")], self.timeout, token, self._http,
+                           action_signer)
+
+    def _signed(self, action: str, report_id: str | None) -> dict[str, str]:
+        if self._action_signer is None:
+            raise Rejected(0, "action_signature_missing",
+                           "this request must be signed with the reviewer key: unlock it")
+        return {ACTION_SIGNATURE_HEADER: self._action_signer(action, report_id)}
 
     # --- transport ---------------------------------------------------------------------
 
     def _request(self, method: str, path: str, *, json: Any = None,
-                 params: dict[str, Any] | None = None, raw: bool = False) -> Any:
-        headers = {"Accept": "application/json"}
+                 params: dict[str, Any] | None = None, raw: bool = False,
+                 extra_headers: dict[str, str] | None = None) -> Any:
+        headers = {"Accept": "application/json", **(extra_headers or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
@@ -224,7 +242,10 @@ class VaultClient:
         return t.ReportDetail.from_json(self._request("GET", f"/reports/{report_id}"))
 
     def stanza(self, report_id: str) -> t.Stanza:
-        return t.Stanza.from_json(self._request("GET", f"/reports/{report_id}/stanza"))
+        """The audited decrypt request, signed with the reviewer key (S17)."""
+        return t.Stanza.from_json(self._request(
+            "GET", f"/reports/{report_id}/stanza",
+            extra_headers=self._signed(KEY_REQUEST, report_id)))
 
     def events(self, report_id: str, direction: str | None = None,
                after_seq: int | None = None) -> list[t.Event]:
@@ -274,7 +295,8 @@ class VaultClient:
         body: dict[str, Any] = {"action": action}
         if report_id:
             body["report_id"] = report_id
-        return t.AuditEntry.from_json(self._request("POST", "/audit", json=body))
+        return t.AuditEntry.from_json(self._request(
+            "POST", "/audit", json=body, extra_headers=self._signed(action, report_id or None)))
 
     # --- coordinators and admins -------------------------------------------------------
 

@@ -38,7 +38,13 @@ def current_roles() -> tuple[str, ...]:
 
 def api() -> VaultClient:
     """The vault API client carrying this session's bearer token (kept server-side only)."""
-    return reviewer_state().vault.with_token(session.get("token", ""))
+    return reviewer_state().vault.with_token(session.get("token", ""),
+                                             action_signer=_sign_action)
+
+
+def _sign_action(action: str, report_id: str | None) -> str:
+    """Key requests and client-reported actions carry the reviewer's own signature (S17)."""
+    return keys().sign_action(action, report_id)
 
 
 def session_id() -> str:

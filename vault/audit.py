@@ -215,6 +215,11 @@ def _row_record(row: AuditEntry) -> AuditRecord:
                        row.actor_signature)
 
 
+def row_record(row: AuditEntry) -> AuditRecord:
+    """A stored row as a record (checks layered on the log: vault.audit_signatures)."""
+    return _row_record(row)
+
+
 def entries(session: Session, after_seq: int | None = None, limit: int = 1000
             ) -> list[AuditRecord]:
     query = sa.select(AuditEntry).order_by(AuditEntry.seq).limit(limit)

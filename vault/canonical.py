@@ -35,6 +35,7 @@ SIGNATURE_PURPOSES = frozenset(
         "approval",  # drafter and approver signatures on releases
         "trust",  # case base trust-list changes
         "follow-up",  # partner follow-up events in the case base
+        "audit-action",  # a reviewer's own signature on an audited action (S17)
     }
 )
 

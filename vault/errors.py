@@ -415,3 +415,18 @@ class TotpSecretUnreadable(AccountError):
     """A stored TOTP secret does not open under the instance's totp-wrap key."""
 
     code = "totp_unreadable"
+
+
+# --- signed reviewer actions in the audit log (vault.action_signature, S17) ------------
+
+
+class ActionSignatureError(VaultError):
+    """A ``Haven-Action-Signature`` that cannot be read (vault/SPEC.md §14)."""
+
+    code = "action_signature_malformed"
+
+
+class ActionSignatureBad(ActionSignatureError):
+    """The statement does not verify under the key it names."""
+
+    code = "action_signature_bad"

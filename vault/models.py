@@ -208,3 +208,24 @@ class PurgeRecord(Base):
     target: Mapped[str] = mapped_column(sa.String(64))
     reason: Mapped[str] = mapped_column(sa.String(64))
     blob_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class ActionNonce(Base):
+    """A signed reviewer action's nonce, hashed, so a statement is accepted once (S17).
+
+    Pruned by the retention run once older than a statement can be (vault.retention)."""
+
+    __tablename__ = "action_nonces"
+
+    nonce_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(sa.Date, index=True)
+
+
+class AuditSigningCutover(Base):
+    """The first audit seq written after reviewer actions had to be signed (migration
+    0008): unsigned key requests and client actions before it are older entries, not
+    failures (``vault.audit.check_action_signatures``)."""
+
+    __tablename__ = "audit_signing_cutover"
+
+    first_seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from vault import audit
+from vault.action_signature import NONCE_KEEP_DAYS
 from vault.blobs import (
     DEFAULT_SWEEP_GRACE_SECONDS,
     BlobBackend,
@@ -44,7 +45,7 @@ from vault.blobs import (
 )
 from vault.canonical import utc_day
 from vault.errors import InvalidRecord, UnknownReport
-from vault.models import Blob, Event, PurgeRecord, Report, Stanza
+from vault.models import ActionNonce, Blob, Event, PurgeRecord, Report, Stanza
 from vault.reply_store import DEFAULT_REPLY_RETENTION_DAYS, RepliesDeleted, delete_fetched_replies
 from vault.store import DayLike, as_day, check_report_id
 from vault.uploads import sweep_expired_uploads
@@ -76,6 +77,7 @@ class PurgeSummary:
     dry_run: bool
     candidates: tuple[PurgeCandidate, ...] = field(default=())
     replies: RepliesDeleted = field(default=RepliesDeleted(0, 0))
+    action_nonces: int = 0
 
 
 def days_for_state(state: str, retention_days: Mapping[str, int]) -> int:
@@ -157,6 +159,14 @@ def fetched_replies_due(session: Session, today: dt.date, reply_retention_days: 
         Event.fetched_day <= cutoff)) or 0)
 
 
+def prune_action_nonces(session: Session, today: DayLike) -> int:
+    """Forget the nonce hashes of signed reviewer actions (S17) older than any statement
+    the API still accepts (vault.action_signature.NONCE_KEEP_DAYS)."""
+    cutoff = as_day(today) - dt.timedelta(days=NONCE_KEEP_DAYS)
+    result = session.execute(sa.delete(ActionNonce).where(ActionNonce.day < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def vacuum(engine: sa.Engine) -> None:
     """Rewrite the database so freed pages holding purged ciphertext are gone."""
     if engine.dialect.name == "sqlite":
@@ -207,12 +217,14 @@ def run_purge(
         expired_uploads = sweep_expired_uploads(session, backend, today,
                                                 sweep_grace_seconds)
     delete_blob_files(backend, unattached)
+    with factory() as session, session.begin():
+        nonces = prune_action_nonces(session, today)
     with factory() as session:
         swept = sweep(session, backend, sweep_grace_seconds)
     bind = factory.kw["bind"]
     vacuum(bind)
     return PurgeSummary(len(candidates), blob_count, len(unattached), expired_uploads,
-                        swept, False, candidates, replies)
+                        swept, False, candidates, replies, nonces)
 
 
 def startup_sweep(factory: sessionmaker[Session], backend: BlobBackend,

@@ -153,14 +153,17 @@ def verify_command(*, instance_dir: Path, head_file: Path | None, pinned: str | 
                    fingerprint: str | None) -> None:
     """Recompute the audit log and check every signed head (and a saved one)."""
     from vault.audit import load_head_file, verify_log
+    from vault.audit_signatures import check_action_signatures
     from vault.errors import AuditError, AuditTampered
 
     config = config_or_exit(instance_dir)
     key = checkpoint_verify_key(config, pinned, fingerprint)
+    root = fingerprint or organisation_root_fingerprint(config)
     try:
         saved = load_head_file(head_file) if head_file else None
         with open_vault(config) as vault, vault.factory() as session:
             state = verify_log(session, key, saved)
+            signatures = check_action_signatures(session, root)
     except AuditTampered as exc:
         where = "" if exc.first_bad_seq is None else f" (first bad entry: {exc.first_bad_seq})"
         raise click.ClickException(f"AUDIT LOG TAMPERED: {exc}{where}") from None
@@ -169,6 +172,43 @@ def verify_command(*, instance_dir: Path, head_file: Path | None, pinned: str | 
     extends = f"; extends the saved head of size {saved.size}" if saved else ""
     click.echo(f"audit log OK: {state.size} entries, {state.heads_checked} signed heads "
                f"checked{extends}")
+    _report_signatures(signatures)
+
+
+def _report_signatures(check: Any) -> None:
+    """Reviewers' own signatures on key requests and client actions (S17)."""
+    before = check.unsigned_before_signing
+    if before:
+        click.echo(f"unsigned (before signing): {len(before)} entries, seq "
+                   f"{before[0]}..{before[-1]}")
+    for problem in check.problems:
+        click.echo(f"entry {problem.seq} ({problem.action}): {problem.reason}", err=True)
+    if not check.ok:
+        raise click.ClickException(
+            f"AUDIT LOG: {len(check.problems)} reviewer action(s) without a valid reviewer "
+            "signature")
+    click.echo(f"reviewer signatures OK: {check.verified} signed actions verified")
+
+
+def organisation_root_fingerprint(config: HavenConfig) -> str | None:
+    """The organisation root's fingerprint from organisation.json (recorded bundles must
+    verify under it), or None when the instance has no readable one."""
+    import json
+
+    from nacl.signing import VerifyKey
+
+    from vault.canonical import b64decode
+    from vault.errors import VaultError
+    from vault.keys import fingerprint
+
+    try:
+        doc = json.loads(config.organisation_path.read_text("utf-8"))
+        value = doc.get("root_public_key") if isinstance(doc, dict) else None
+        if isinstance(value, dict):
+            value = value.get("public_key")
+        return fingerprint(VerifyKey(b64decode(value))) if isinstance(value, str) else None
+    except (OSError, ValueError, VaultError):
+        return None
 
 
 @audit_group.command("export-head")

@@ -15,6 +15,7 @@ from nacl.signing import VerifyKey
 from sqlalchemy.orm import Session
 
 from vault import audit
+from vault.action_signature import SignedAction
 from vault.api import context
 from vault.canonical import b64decode
 from vault.errors import BadEncoding
@@ -22,13 +23,18 @@ from vault.keys import load_signing_key
 
 
 def record(session: Session, action: str, *, actor: str | None = None,
-           report_id: str | None = None, detail: Mapping[str, Any] | None = None
-           ) -> audit.AuditRecord:
+           report_id: str | None = None, detail: Mapping[str, Any] | None = None,
+           signed: SignedAction | None = None) -> audit.AuditRecord:
+    """One entry; ``signed`` (the reviewer's checked statement) goes into the leaf: the
+    statement in ``detail``, its signature in ``actor_signature``."""
     who = actor or context.caller().account.account_id
     state = context.state()
     target = audit.target_hash(state.audit_target_key, report_id) if report_id else None
+    if signed is not None:
+        detail = {**(detail or {}), **signed.audit_detail()}
     return audit.append(session, actor=who, action=action, target=target, detail=detail,
-                        day=context.today())
+                        day=context.today(),
+                        actor_signature=signed.signature if signed else None)
 
 
 def entry_json(entry: audit.AuditRecord) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vault.action_signature import CLIENT_ACTIONS
+from vault.action_signature import HEADER as ACTION_HEADER
 from vault.api import authz
 
 B64 = {"type": "string", "pattern": "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$"}
@@ -166,6 +168,12 @@ PAGING = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
 SEQ_PAGING = [_query("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
               _query("cursor", {"type": "string", "pattern": "^[0-9]{0,9}$"})]
 REPORT = [_path("report_id")]
+# The reviewer's own signature on a key request or client-reported action (S17, API.md §5,
+# vault/SPEC.md §14): b64(JCS(statement)) "." b64(Ed25519 signature).
+ACTION_SIGNATURE = {
+    "name": ACTION_HEADER, "in": "header", "required": True,
+    "description": "b64url(JCS(statement)).b64url(signature), purpose haven-audit-action/1",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{40,900}\\.[A-Za-z0-9_-]{86}$"}}
 ACCOUNT = [_path("account_id")]
 TOKEN_ANSWER = _obj({"token": {"type": "string"}, "idle_timeout_seconds": {"type": "integer"},
                      "absolute_timeout_seconds": {"type": "integer"}},
@@ -267,7 +275,8 @@ def _report_paths() -> dict[str, Any]:
                                                "events": _list(_ref("Event")),
                                                "blobs": _list(_ref("Blob"))}))},
         base + "/{report_id}/stanza": {"get": _op(
-            "reports.stanza", "My stanza (audited decrypt)", params=REPORT, response=_obj({
+            "reports.stanza", "My stanza (audited, signed decrypt request)",
+            params=[*REPORT, ACTION_SIGNATURE], response=_obj({
                 "report_id": UUID, "key_id": KEY_ID, "stanza_b64": B64,
                 "grant": {"oneOf": [_ref("SignedGrant"), {"type": "null"}]},
                 "event_grants": _list(_ref("SignedGrant"))}))},
@@ -315,12 +324,10 @@ def _record_paths() -> dict[str, Any]:
         "/api/v1/records/{record_id}": {"get": _op(
             "records.read", "One record", params=[_path("record_id")], response=_ref("Record"))},
         "/api/v1/audit": {
-            "post": _op("audit.report", "Report a reviewer-app action", status="201",
-                        response=_ref("AuditEntry"), body=_obj(
-                            {"action": {"enum": ["export", "raw_download", "scrubbed_download",
-                                                 "release_draft", "release_approve",
-                                                 "reseal"]}},
-                            {"report_id": NULLABLE_UUID})),
+            "post": _op("audit.report", "Report a reviewer-app action (signed)",
+                        status="201", response=_ref("AuditEntry"), params=[ACTION_SIGNATURE],
+                        body=_obj({"action": {"enum": list(CLIENT_ACTIONS)}},
+                                  {"report_id": NULLABLE_UUID})),
             "get": _op("audit.list", "Audit entries, oldest first", params=SEQ_PAGING,
                        response=_page("entries", "AuditEntry"))},
         "/api/v1/audit/verify": {"get": _op("audit.verify", "Verify the hash chain",

@@ -173,8 +173,16 @@ def audit_verify():
                                                     Path(settings.checkpoint_key_path))
     except VaultError as exc:
         raise ApiError("unavailable", f"no checkpoint key to verify with: {exc.code}") from None
+    from vault.audit_signatures import check_action_signatures
+
     try:
         state = audit.verify_log(context.db(), verify_key)
+        signatures = check_action_signatures(context.db())
     except VaultError as exc:
         return jsonify(ok=False, entries=0, head="", error=f"{exc.code}: {exc}")
+    if not signatures.ok:  # a key request or client action the reviewer did not sign (S17)
+        first = signatures.problems[0]
+        return jsonify(ok=False, entries=state.size, head=state.root.hex(),
+                       error=f"action_signature: entry {first.seq} ({first.action}): "
+                             f"{first.reason}")
     return jsonify(ok=True, entries=state.size, head=state.root.hex(), error=None)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from vault.action_signature import CLIENT_ACTIONS
 from vault.api import access, auditing, context, records
+from vault.api.action_check import require_signed_action
 from vault.api.errors import ApiError
 from vault.api.serialise import action
 from vault.api.validation import (
@@ -19,8 +21,7 @@ from vault.api.validation import (
 
 blueprint = Blueprint("records", __name__, url_prefix="/api/v1")
 
-CLIENT_AUDIT_ACTIONS = ("export", "raw_download", "scrubbed_download", "release_draft",
-                        "release_approve", "reseal")
+CLIENT_AUDIT_ACTIONS = CLIENT_ACTIONS
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 
 
@@ -82,8 +83,11 @@ def report_action():
     session = context.db()
     report_id = body.get("report_id")
     if report_id is not None:
-        access.access_for(session, context.caller().account, check_uuid(report_id, "report_id"))
-    entry = auditing.record(session, body["action"], report_id=report_id)
+        check_uuid(report_id, "report_id")
+    signed = require_signed_action(session, body["action"], report_id)
+    if report_id is not None:
+        access.access_for(session, context.caller().account, report_id)
+    entry = auditing.record(session, body["action"], report_id=report_id, signed=signed)
     if body["action"] == "export":
         caller, state = context.caller().account, context.state()
         crossed = access.record_export(session, caller, context.today(), state.quota)

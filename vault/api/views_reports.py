@@ -7,7 +7,9 @@ import json
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from vault import store
+from vault.action_signature import KEY_REQUEST
 from vault.api import access, auditing, context, grants
+from vault.api.action_check import require_signed_action
 from vault.api.errors import ApiError
 from vault.api.serialise import action
 from vault.api.validation import b64_field, cursor_arg, int_arg, json_body, limit_arg, page_cursor
@@ -74,9 +76,11 @@ def read_report(report_id: str):
 @blueprint.get("/<report_id>/stanza")
 @action("reports.stanza")
 def stanza(report_id: str):
-    found = _open(report_id)
-    auditing.record(context.db(), "key_request", report_id=report_id)
+    # The reviewer's own signature first (S17): a bad or missing one opens nothing.
     session = context.db()
+    signed = require_signed_action(session, KEY_REQUEST, report_id)
+    found = _open(report_id)
+    auditing.record(session, KEY_REQUEST, report_id=report_id, signed=signed)
     grant = access.assignment_record(found.assignment) if found.assignment else None
     event_grants = [json.loads(row.grant_document)
                     for row in access.event_grants_of(session, report_id, found.key_id)]

@@ -72,8 +72,9 @@ def test_documented_roles_follow_the_matrix():
 
 
 # ... and a schema cannot describe a re-sealed envelope either (reports.reseal).
+# Nor the reviewer's signature on a key request or client action (Haven-Action-Signature).
 SIGNED_BODIES = {"bundle.publish", "grants.assign", "records.write", "me.keys.register",
-                 "reports.reseal"}
+                 "reports.reseal", "reports.stanza", "audit.report"}
 
 
 def test_api_answers_as_documented(vapi_contract_instance, vapi_contract_url):

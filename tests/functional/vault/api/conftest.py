@@ -51,3 +51,26 @@ def vapi_as(vapi_tokens):
         return {"Authorization": f"Bearer {vapi_tokens[name]}"}
 
     return headers
+
+
+@pytest.fixture
+def vapi_signed(vapi_instance, vapi_tokens):
+    """``vapi_signed("vera", "key_request", report_id)`` -> the Authorization header plus
+    a Haven-Action-Signature made with that person's reviewer key (S17); keyword
+    arguments override the statement (``day=``, ``nonce=``, ``account_id=``, ``key_id=``)
+    or sign with another person's key (``signer=``)."""
+    from nacl.signing import SigningKey
+
+    from vault.action_signature import HEADER, sign_action
+
+    def headers(name: str, action: str, report_id: str | None = None, *,
+                signer: str | None = None, **over: object) -> dict[str, str]:
+        person = vapi_instance.people[name]
+        key_owner = vapi_instance.people[signer or name]
+        fields = {"account_id": person.account_id, "key_id": key_owner.key_id, **over}
+        signed = sign_action(action, report_id,
+                             signing_key=SigningKey(key_owner.keypair.ed25519_seed),
+                             **fields)  # type: ignore[arg-type]
+        return {"Authorization": f"Bearer {vapi_tokens[name]}", HEADER: signed.header_value()}
+
+    return headers

@@ -183,7 +183,8 @@ def test_offboarding_removes_everything_and_is_audited(vapi_client, vapi_instanc
     assert "bundle_publish" in actions
 
 
-def test_a_retired_key_gets_nothing_sealed_after_retirement(vapi_client, vapi_instance, vapi_as):
+def test_a_retired_key_gets_nothing_sealed_after_retirement(vapi_client, vapi_instance, vapi_as,
+                                                            vapi_signed):
     otto = vapi_instance.people["otto"]
     draft = vapi_client.get("/api/v1/bundle/draft", headers=vapi_as("ada")).get_json()["payload"]
     draft["keys"] = [k for k in draft["keys"] if k["id"] != otto.key_id]
@@ -208,7 +209,8 @@ def test_a_retired_key_gets_nothing_sealed_after_retirement(vapi_client, vapi_in
     put = vapi_client.put("/api/v1/triage", headers=vapi_as("coord"),
                           json={"members": [otto.account_id]})
     assert put.status_code == 409  # no live key: cannot be on duty
-    answer = vapi_client.get(f"/api/v1/reports/{later}/stanza", headers=vapi_as("otto"))
+    answer = vapi_client.get(f"/api/v1/reports/{later}/stanza",
+                             headers=vapi_signed("otto", "key_request", later))
     assert answer.status_code == 403
 
 
@@ -221,10 +223,11 @@ def _forged_grant(instance, report_id, envelope, coord, grantee_key_id):
 
 
 def test_audit_log_lists_and_verifies_and_detects_tampering(vapi_client, vapi_instance,
-                                                             vapi_as):
+                                                             vapi_as, vapi_signed):
     report_id = add_report(vapi_instance)
     vapi_client.get(f"/api/v1/reports/{report_id}", headers=vapi_as("coord"))
-    vapi_client.get(f"/api/v1/reports/{report_id}/stanza", headers=vapi_as("coord"))
+    vapi_client.get(f"/api/v1/reports/{report_id}/stanza",
+                    headers=vapi_signed("coord", "key_request", report_id))
     page = vapi_client.get("/api/v1/audit?limit=1", headers=vapi_as("ada")).get_json()
     assert len(page["entries"]) == 1
     rest = vapi_client.get(f"/api/v1/audit?cursor={page['next_cursor']}",

@@ -112,10 +112,10 @@ def test_bad_records_are_refused(vapi_client, vapi_instance, vapi_as, change, ex
     assert answer.get_json()["error"]["code"] == code
 
 
-def test_client_reported_audit_actions(vapi_client, vapi_instance, vapi_as):
+def test_client_reported_audit_actions(vapi_client, vapi_instance, vapi_as, vapi_signed):
     report_id = add_report(vapi_instance)
     entry = vapi_client.post("/api/v1/audit", json={"action": "export", "report_id": report_id},
-                             headers=vapi_as("coord"))
+                             headers=vapi_signed("coord", "export", report_id))
     assert entry.status_code == 201
     assert entry.get_json()["action"] == "export"
     assert entry.get_json()["target"] != report_id
@@ -124,5 +124,6 @@ def test_client_reported_audit_actions(vapi_client, vapi_instance, vapi_as):
     assert unknown.status_code == 400
     invisible = vapi_client.post("/api/v1/audit", json={"action": "export",
                                                         "report_id": report_id},
-                                 headers=vapi_as("otto"))
+                                 headers=vapi_signed("otto", "export", report_id))
     assert invisible.status_code == 403
+    assert invisible.get_json()["error"]["code"] == "no_access"

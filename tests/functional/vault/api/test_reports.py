@@ -17,7 +17,8 @@ from vault.models import AuditEntry
 from vault.open import open_report
 
 
-def _opened(client, headers, instance, name, report_id):
+def _opened(client, signed, instance, name, report_id):
+    headers = signed(name, "key_request", report_id)
     detail = client.get(f"/api/v1/reports/{report_id}", headers=headers).get_json()
     stanza = client.get(f"/api/v1/reports/{report_id}/stanza", headers=headers).get_json()
     pair = instance.people[name].keypair
@@ -26,7 +27,8 @@ def _opened(client, headers, instance, name, report_id):
                        instance.verified_bundle(), grant=stanza["grant"])
 
 
-def test_triage_members_see_and_open_new_reports(vapi_client, vapi_instance, vapi_as):
+def test_triage_members_see_and_open_new_reports(vapi_client, vapi_instance, vapi_as,
+                                                 vapi_signed):
     report_id = add_report(vapi_instance, {"narrative": "detained after testimony"})
     listed = vapi_client.get("/api/v1/reports", headers=vapi_as("vera")).get_json()
     assert [r["report_id"] for r in listed["reports"]] == [report_id]
@@ -36,17 +38,18 @@ def test_triage_members_see_and_open_new_reports(vapi_client, vapi_instance, vap
     assert sorted(summary["recipients"]) == sorted(
         vapi_instance.people[n].key_id for n in ("coord", "vera"))
     for name in ("coord", "vera"):
-        opened = _opened(vapi_client, vapi_as(name), vapi_instance, name, report_id)
+        opened = _opened(vapi_client, vapi_signed, vapi_instance, name, report_id)
         assert opened.fields["narrative"] == "detained after testimony"
 
 
 @pytest.mark.parametrize("suffix", ["", "/stanza", "/events"])
 def test_off_duty_reviewers_and_unknown_ids_get_no_access(vapi_client, vapi_instance, vapi_as,
-                                                          suffix):
+                                                          vapi_signed, suffix):
     report_id = add_report(vapi_instance)
     assert vapi_client.get("/api/v1/reports", headers=vapi_as("otto")).get_json()["reports"] == []
     for target in (report_id, str(uuid.uuid4()), "not-a-uuid"):
-        answer = vapi_client.get(f"/api/v1/reports/{target}{suffix}", headers=vapi_as("otto"))
+        answer = vapi_client.get(f"/api/v1/reports/{target}{suffix}",
+                                 headers=vapi_signed("otto", "key_request", target))
         assert answer.status_code == 403
         assert answer.get_json()["error"]["code"] == "no_access"
 
@@ -76,9 +79,10 @@ def test_paging_is_stable(vapi_client, vapi_instance, vapi_as):
     assert bad.status_code == 400
 
 
-def test_stanza_requests_are_audited_by_keyed_hash(vapi_client, vapi_instance, vapi_as):
+def test_stanza_requests_are_audited_by_keyed_hash(vapi_client, vapi_instance, vapi_signed):
     report_id = add_report(vapi_instance)
-    vapi_client.get(f"/api/v1/reports/{report_id}/stanza", headers=vapi_as("vera"))
+    vapi_client.get(f"/api/v1/reports/{report_id}/stanza",
+                    headers=vapi_signed("vera", "key_request", report_id))
     key = audit.load_audit_key(vapi_instance.config.keys_dir / "audit-target.key")
     with vapi_instance.sessions()() as session:
         row = session.scalars(sa.select(AuditEntry).where(
@@ -93,39 +97,43 @@ class TestQuota:
     def vapi_settings(self):
         return {"decrypt_quota_per_day": 3, "bulk_open_alert_threshold": 2}
 
-    def test_quota_and_bulk_open_alert(self, vapi_client, vapi_instance, vapi_as):
+    def test_quota_and_bulk_open_alert(self, vapi_client, vapi_instance, vapi_as, vapi_signed):
         ids = [add_report(vapi_instance) for _ in range(4)]
         for report_id in ids[:3]:
-            ok = vapi_client.get(f"/api/v1/reports/{report_id}/stanza", headers=vapi_as("vera"))
+            ok = vapi_client.get(f"/api/v1/reports/{report_id}/stanza",
+                                 headers=vapi_signed("vera", "key_request", report_id))
             assert ok.status_code == 200
         # Opening the same report again costs nothing.
         again = vapi_client.get(f"/api/v1/reports/{ids[0]}", headers=vapi_as("vera"))
         assert again.status_code == 200
-        over = vapi_client.get(f"/api/v1/reports/{ids[3]}/stanza", headers=vapi_as("vera"))
+        over = vapi_client.get(f"/api/v1/reports/{ids[3]}/stanza",
+                               headers=vapi_signed("vera", "key_request", ids[3]))
         assert over.status_code == 429
         assert over.get_json()["error"]["code"] == "quota_exceeded"
         alerts = vapi_client.get("/api/v1/alerts", headers=vapi_as("coord")).get_json()["alerts"]
         assert [(a["account_id"], a["kind"], a["count"]) for a in alerts] == [
             (vapi_instance.people["vera"].account_id, "bulk_open", 3)]
         # Another reviewer's quota is their own.
-        other = vapi_client.get(f"/api/v1/reports/{ids[3]}/stanza", headers=vapi_as("coord"))
+        other = vapi_client.get(f"/api/v1/reports/{ids[3]}/stanza",
+                                headers=vapi_signed("coord", "key_request", ids[3]))
         assert other.status_code == 200
         entries = vapi_client.get("/api/v1/audit?limit=200", headers=vapi_as("ada")).get_json()
         assert "bulk_open_alert" in [e["action"] for e in entries["entries"]]
 
-    def test_bulk_exports_raise_an_alert(self, vapi_client, vapi_instance, vapi_as):
+    def test_bulk_exports_raise_an_alert(self, vapi_client, vapi_instance, vapi_as, vapi_signed):
         report_id = add_report(vapi_instance)
         for _ in range(3):
-            answer = vapi_client.post("/api/v1/audit", headers=vapi_as("coord"),
+            answer = vapi_client.post("/api/v1/audit",
+                                      headers=vapi_signed("coord", "export", report_id),
                                       json={"action": "export", "report_id": report_id})
             assert answer.status_code == 201
         alerts = vapi_client.get("/api/v1/alerts", headers=vapi_as("ada")).get_json()["alerts"]
         assert [(a["kind"], a["count"]) for a in alerts] == [("bulk_export", 3)]
 
 
-def test_reviewer_events_chain_and_sequence(vapi_client, vapi_instance, vapi_as):
+def test_reviewer_events_chain_and_sequence(vapi_client, vapi_instance, vapi_as, vapi_signed):
     report_id = add_report(vapi_instance)
-    opened = _opened(vapi_client, vapi_as("coord"), vapi_instance, "coord", report_id)
+    opened = _opened(vapi_client, vapi_signed, vapi_instance, "coord", report_id)
     reply = seal_reply(report_id, 1, ZERO_HASH, "reply", {"text": "we received it"},
                        reviewer=vapi_instance.people["coord"].keypair,
                        reporter_reply_pk=opened.reporter_reply_pk)
@@ -170,7 +178,7 @@ def _grant(instance, report_id, envelope, grantee="otto", granter="coord"):
 
 
 def test_assignment_reseals_to_the_assignee_and_revocation_removes_it(
-    vapi_client, vapi_instance, vapi_as
+    vapi_client, vapi_instance, vapi_as, vapi_signed
 ):
     report_id = add_report(vapi_instance, {"narrative": "travel ban"})
     detail = vapi_client.get(f"/api/v1/reports/{report_id}", headers=vapi_as("coord")).get_json()
@@ -183,13 +191,14 @@ def test_assignment_reseals_to_the_assignee_and_revocation_removes_it(
     assert grant["account_id"] == vapi_instance.people["otto"].account_id
     listed = vapi_client.get("/api/v1/reports", headers=vapi_as("otto")).get_json()["reports"]
     assert listed[0]["access"] == ["triage", "assigned"]
-    opened = _opened(vapi_client, vapi_as("otto"), vapi_instance, "otto", report_id)
+    opened = _opened(vapi_client, vapi_signed, vapi_instance, "otto", report_id)
     assert opened.fields["narrative"] == "travel ban"
     key_id = vapi_instance.people["otto"].key_id
     revoked = vapi_client.delete(f"/api/v1/reports/{report_id}/grants/{key_id}",
                                  headers=vapi_as("coord"))
     assert revoked.status_code == 204
-    gone = vapi_client.get(f"/api/v1/reports/{report_id}/stanza", headers=vapi_as("otto"))
+    gone = vapi_client.get(f"/api/v1/reports/{report_id}/stanza",
+                           headers=vapi_signed("otto", "key_request", report_id))
     assert gone.status_code == 403
 
 

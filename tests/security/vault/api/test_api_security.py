@@ -7,7 +7,9 @@ import logging
 
 import pyotp
 import sqlalchemy as sa
+from nacl.signing import SigningKey
 
+from vault.action_signature import HEADER, sign_action
 from vault.api.testkit import PASSWORD, add_report
 from vault.db import make_engine
 from vault.models import AuditEntry
@@ -52,8 +54,12 @@ def test_no_addresses_ids_or_secrets_in_logs_or_audit(vsec_client, vsec_instance
         vsec_client.post("/api/v1/auth/login", environ_base=env, json={
             "username": "coord", "password": PASSWORD,
             "totp": pyotp.TOTP(person.totp_secret).now()})
-        vsec_client.get(f"/api/v1/reports/{report_id}/stanza", environ_base=env,
-                        headers=vsec_as("coord"))
+        signed = sign_action("key_request", report_id, account_id=person.account_id,
+                             key_id=person.key_id,
+                             signing_key=SigningKey(person.keypair.ed25519_seed))
+        answer = vsec_client.get(f"/api/v1/reports/{report_id}/stanza", environ_base=env,
+                                 headers={**vsec_as("coord"), HEADER: signed.header_value()})
+        assert answer.status_code == 200
     with vsec_instance.sessions()() as session:
         rows = session.scalars(sa.select(AuditEntry)).all()
     stored = " ".join(f"{r.actor} {r.action} {r.target} {r.detail}" for r in rows)
