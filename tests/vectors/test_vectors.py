@@ -135,10 +135,23 @@ def run_reviewer_events(inputs: dict[str, Any]) -> Any:
             for e in events]
 
 
+def run_audit_action(inputs: dict[str, Any]) -> Any:
+    from nacl.signing import VerifyKey
+
+    from vault.action_signature import parse_header, report_digest, verify_action
+
+    signed = parse_header(inputs["header"])
+    verify_action(signed, VerifyKey(b64decode(inputs["ed25519_pk"])))
+    assert signed.statement.report == report_digest(inputs["report_id"])
+    return {**signed.statement.payload(), "report_digest": report_digest(inputs["report_id"]),
+            "statement_sha256": signed.statement.sha256()}
+
+
 RUNNERS = {
     "kdf": run_kdf, "receipt": run_receipt, "padme": run_padme, "upload": run_upload,
     "bundle": run_bundle, "envelope": run_envelope, "attachment": run_attachment,
     "events": run_events, "reviewer_events": run_reviewer_events,
+    "audit_action": run_audit_action,
 }
 
 

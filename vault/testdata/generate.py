@@ -155,11 +155,44 @@ def bundle_cases(ctx: Context) -> list[dict[str, Any]]:
     ]
 
 
+def audit_action_cases(ctx: Context) -> list[dict[str, Any]]:
+    """A reviewer's signed action statement (SPEC §14), and the same with one byte of the
+    signature flipped."""
+    from vault.action_signature import report_digest, sign_action
+
+    reviewer = ctx.keyset.reviewers[0]
+    report_id = "3f0c1c9e-6f7a-4d52-9a47-2b1f0e6c5d21"
+    signed = sign_action("key_request", report_id,
+                         account_id="5b3e9a40-0d61-4c1e-8f7b-1a2b3c4d5e6f",
+                         key_id=reviewer.key_id, signing_key=reviewer.signing_key,
+                         day=ctx.today, nonce=bytes(range(16)))
+    header = signed.header_value()
+
+    def inputs(value: str) -> dict[str, Any]:
+        return {"header": value, "ed25519_pk": b64encode(reviewer.ed25519_pk),
+                "report_id": report_id}
+
+    statement, signature = header.split(".")
+    raw = bytearray(b64decode(signature))
+    raw[0] ^= 1
+    return [
+        case("audit-action-success", "audit_action",
+             "a key request signed with the reviewer's key (haven-audit-action/1)",
+             inputs(header), "success",
+             {**signed.statement.payload(), "report_digest": report_digest(report_id),
+              "statement_sha256": signed.statement.sha256()}),
+        case("audit-action-bad-signature", "audit_action",
+             "the same statement with one signature bit flipped",
+             inputs(f"{statement}.{b64encode(bytes(raw))}"), "action_signature_bad"),
+    ]
+
+
 def build_all() -> dict[str, dict[str, Any]]:
     ctx = Context.create()
     cases: list[dict[str, Any]] = []
     for make in (kdf_cases, receipt_cases, padme_cases, upload_cases, bundle_cases,
-                 envelope_cases, attachment_cases, event_cases, reviewer_event_cases):
+                 envelope_cases, attachment_cases, event_cases, reviewer_event_cases,
+                 audit_action_cases):
         cases.extend(make(ctx))
     names = [c["name"] for c in cases]
     if len(set(names)) != len(names):
