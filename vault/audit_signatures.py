@@ -26,7 +26,7 @@ from vault.action_signature import (
 from vault.audit import AuditRecord, row_record
 from vault.bundle import verify_bundle
 from vault.canonical import b64decode
-from vault.errors import AuditError, BadEncoding, VaultError
+from vault.errors import VaultError
 from vault.models import AuditEntry, AuditSigningCutover, Bundle
 from vault.reviewer_models import ReviewerKey
 
@@ -92,7 +92,10 @@ def _signing_cutover(session: Session, rows: list[AuditEntry]) -> int | None:
 
 def _bundle_signing_keys(session: Session, root_fingerprint: str | None
                          ) -> dict[str, bytes]:
-    """key id -> Ed25519 public key, from every recorded bundle (oldest first)."""
+    """key id -> Ed25519 public key, from every recorded bundle (oldest first). A bundle
+    that does not parse, or (with ``root_fingerprint``) does not verify under the root,
+    lends no key: an entry signed only by such a key is reported, not trusted. (A first
+    bundle recorded before any reviewer existed has an empty triage set and no keys.)"""
     keys: dict[str, bytes] = {}
     for row in session.scalars(sa.select(Bundle).order_by(Bundle.serial)):
         try:
@@ -100,12 +103,12 @@ def _bundle_signing_keys(session: Session, root_fingerprint: str | None
             if root_fingerprint is not None:
                 verify_bundle(doc, root_fingerprint, today=doc["bundle"]["issued_at"],
                               min_serial=0, check_freshness=False)
-            for entry in doc["bundle"]["keys"]:
-                keys.setdefault(entry["id"], b64decode(entry["ed25519_pk"]))
-        except (ValueError, KeyError, TypeError, BadEncoding) as exc:
-            raise AuditError(f"recorded bundle {row.serial} is unreadable: {exc}") from None
-        except VaultError as exc:
-            raise AuditError(f"recorded bundle {row.serial} does not verify: {exc}") from None
+            found = {entry["id"]: b64decode(entry["ed25519_pk"])
+                     for entry in doc["bundle"]["keys"]}
+        except (ValueError, KeyError, TypeError, VaultError):
+            continue
+        for key_id, public in found.items():
+            keys.setdefault(key_id, public)
     return keys
 
 
@@ -123,7 +126,7 @@ def _entry_signature_problem(session: Session, record: AuditRecord,
             return "the statement does not match the entry"
         public = keys.get(statement.key_id)
         if public is None:
-            return f"key {statement.key_id} is in no recorded bundle"
+            return f"key {statement.key_id} is in no recorded bundle that verifies"
         owner = session.get(ReviewerKey, statement.key_id)
         if owner is not None and owner.account_id != record.actor:
             return f"key {statement.key_id} belongs to another account"
