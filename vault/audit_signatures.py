@@ -27,7 +27,7 @@ from vault.audit import AuditRecord, row_record
 from vault.bundle import verify_bundle
 from vault.canonical import b64decode
 from vault.errors import VaultError
-from vault.models import AuditEntry, AuditSigningCutover, Bundle
+from vault.models import AuditEntry, Bundle
 from vault.reviewer_models import ReviewerKey
 
 
@@ -60,12 +60,12 @@ def check_action_signatures(session: Session, root_fingerprint: str | None = Non
 
     Keys come from the bundles recorded in the store (retired keys included); with
     ``root_fingerprint`` every bundle must verify under that organisation root first.
-    Unsigned entries below the cut-over (the first seq after migration 0008, or the first
-    signed entry when that is earlier) predate signing and are listed, not failed."""
+    Unsigned entries before the first signed one predate signing and are listed, not
+    failed; unsigned ones after it are problems."""
     keys = _bundle_signing_keys(session, root_fingerprint)
     rows = [row for row in session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq))
             if row.action in SIGNED_ACTIONS]
-    cutover = _signing_cutover(session, rows)
+    cutover = _signing_cutover(rows)
     verified, before, problems = 0, [], []
     for row in rows:
         record = row_record(row)
@@ -83,11 +83,11 @@ def check_action_signatures(session: Session, root_fingerprint: str | None = Non
     return SignatureCheck(verified, tuple(before), tuple(problems), cutover)
 
 
-def _signing_cutover(session: Session, rows: list[AuditEntry]) -> int | None:
-    recorded = session.scalar(sa.select(sa.func.min(AuditSigningCutover.first_seq)))
-    first_signed = next((row.seq for row in rows if row.actor_signature is not None), None)
-    known = [int(v) for v in (recorded, first_signed) if v is not None]
-    return min(known) if known else None
+def _signing_cutover(rows: list[AuditEntry]) -> int | None:
+    """The first signed entry: the API refuses unsigned key requests and client actions
+    from then on, so any unsigned one after it was not written by the API. Read from the
+    log itself (covered by the Merkle hashes and signed heads), not from a mutable row."""
+    return next((row.seq for row in rows if row.actor_signature is not None), None)
 
 
 def _bundle_signing_keys(session: Session, root_fingerprint: str | None

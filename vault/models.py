@@ -219,13 +219,3 @@ class ActionNonce(Base):
 
     nonce_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), primary_key=True)
     day: Mapped[dt.date] = mapped_column(sa.Date, index=True)
-
-
-class AuditSigningCutover(Base):
-    """The first audit seq written after reviewer actions had to be signed (migration
-    0008): unsigned key requests and client actions before it are older entries, not
-    failures (``vault.audit.check_action_signatures``)."""
-
-    __tablename__ = "audit_signing_cutover"
-
-    first_seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)

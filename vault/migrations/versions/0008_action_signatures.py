@@ -1,12 +1,13 @@
-"""Signed reviewer actions: action_nonces, audit_signing_cutover
+"""Signed reviewer actions: action_nonces
 
 Revision ID: 0008_action_signatures
 Revises: 0007_reply_retention
 
 Key requests and client-reported actions carry the reviewer's own signature from now on
 (S17, vault/SPEC.md §14). ``action_nonces`` keeps a hash of each accepted statement's nonce
-(with its UTC day, for pruning) so a statement is accepted once. ``audit_signing_cutover``
-records the first audit seq after this revision: unsigned entries below it predate signing.
+(with its UTC day, for pruning) so a statement is accepted once. (The cut-over is read from the
+log itself: unsigned entries before the first signed one predate signing. It is not stored
+as a row here: a restore migrates an empty database first and then copies every row.)
 """
 
 import sqlalchemy as sa
@@ -27,17 +28,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('action_nonces', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_action_nonces_day'), ['day'], unique=False)
-    cutover = op.create_table(
-        'audit_signing_cutover',
-        sa.Column('first_seq', sa.Integer(), autoincrement=False, nullable=False),
-        sa.PrimaryKeyConstraint('first_seq', name=op.f('pk_audit_signing_cutover')),
-    )
-    highest = op.get_bind().scalar(sa.text('SELECT MAX(seq) FROM audit_entries'))
-    op.bulk_insert(cutover, [{'first_seq': 0 if highest is None else int(highest) + 1}])
 
 
 def downgrade() -> None:
-    op.drop_table('audit_signing_cutover')
     with op.batch_alter_table('action_nonces', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_nonces_day'))
     op.drop_table('action_nonces')
