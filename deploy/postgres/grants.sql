@@ -125,6 +125,10 @@ SELECT format('GRANT INSERT, DELETE ON events TO %I', :'vault_api_role')
 \gexec
 SELECT format('GRANT INSERT ON bundles TO %I', :'vault_api_role')
 \gexec
+-- Signed reviewer actions (S17): each accepted statement's nonce is kept a few days so it
+-- cannot be replayed; `haven purge` (the owner) prunes them.
+SELECT format('GRANT SELECT, INSERT ON action_nonces TO %I', :'vault_api_role')
+\gexec
 -- The audit log is append-only for every app (S17). vault.audit takes
 -- LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE to number entries without gaps, and
 -- PostgreSQL allows that lock only with UPDATE or DELETE privilege; so the role gets UPDATE

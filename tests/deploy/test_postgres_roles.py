@@ -231,6 +231,21 @@ def test_the_vault_api_works_under_its_role(cluster, tmp_path):
     assert opened.status_code == 200, opened.get_json()
     audit = client.get("/api/v1/audit/verify", headers=headers)
     assert audit.status_code in (200, 403), audit.get_json()
+    # A decrypt: the signed action is checked, its nonce kept, the stanza handed over (S17).
+    from nacl.signing import SigningKey
+
+    from vault.action_signature import HEADER, sign_action
+
+    vera = api_instance.people["vera"]
+    signed = sign_action("key_request", report_id, account_id=vera.account_id,
+                         key_id=vera.key_id,
+                         signing_key=SigningKey(vera.keypair.ed25519_seed))
+    stanza = client.get(f"/api/v1/reports/{report_id}/stanza",
+                        headers={**headers, HEADER: signed.header_value()})
+    assert stanza.status_code == 200, stanza.get_json()
+    replayed = client.get(f"/api/v1/reports/{report_id}/stanza",
+                          headers={**headers, HEADER: signed.header_value()})
+    assert replayed.get_json()["error"]["code"] == "action_replayed"
 
 
 def test_every_vault_table_has_its_privileges_decided(tmp_path):
