@@ -118,3 +118,24 @@ def test_a_statement_whose_detail_hash_was_edited_fails(signed_log):
     result = _verify(signed_log)
     assert result.exit_code != 0
     assert "the detail does not match its statement" in result.output
+
+
+def test_a_signature_still_verifies_after_its_key_left_the_bundle(signed_log):
+    """Offboarding removes the key from the served bundle, not from history: the statements
+    it signed are checked against the recorded bundles that listed it."""
+    from vault import bundle_store
+    from vault.bundle import reissue_bundle
+    from vault.canonical import utc_day
+
+    vera = signed_log.people["vera"]
+    later = reissue_bundle(signed_log.bundle_doc, bundle_sk=signed_log.bundle_key,
+                           certificate=signed_log.bundle_certificate, issued_at=utc_day(),
+                           retire=[vera.key_id])
+    assert vera.key_id not in {k["id"] for k in later["bundle"]["keys"]}
+    with transaction(signed_log.sessions()) as session:
+        bundle_store.add_bundle(session, later["bundle"]["serial"],
+                                json.dumps(later, sort_keys=True), utc_day())
+    signed_log.config.bundle_path.write_text(json.dumps(later, sort_keys=True))
+    result = _verify(signed_log)
+    assert result.exit_code == 0, result.output
+    assert "reviewer signatures OK: 2 signed actions verified" in result.output
