@@ -275,12 +275,14 @@ class AuditEntry:
     action: str
     target: str | None
     entry_hash: str
+    signed_by: str | None = None  # the reviewer key that signed the action (S17)
 
     @classmethod
     def from_json(cls, data: Any) -> AuditEntry:
         return cls(_field(data, "seq", int), _field(data, "day", str),
                    _optional(data, "actor", str), _field(data, "action", str),
-                   _optional(data, "target", str), _field(data, "entry_hash", str))
+                   _optional(data, "target", str), _field(data, "entry_hash", str),
+                   _optional(data, "signed_by", str))
 
 
 @dataclass(frozen=True)

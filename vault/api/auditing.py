@@ -45,7 +45,16 @@ def entry_json(entry: audit.AuditRecord) -> dict[str, Any]:
         "action": entry.action,
         "target": entry.target,
         "entry_hash": entry.leaf_hash().hex(),
+        # The reviewer key whose signature the entry carries (S17), None when token-only.
+        "signed_by": _signer(entry),
     }
+
+
+def _signer(entry: audit.AuditRecord) -> str | None:
+    if entry.actor_signature is None:
+        return None
+    key_id = entry.detail.get("key_id")
+    return key_id if isinstance(key_id, str) else None
 
 
 def checkpoint_verify_key(organisation_path: Path, checkpoint_key_path: Path) -> VerifyKey:

@@ -104,7 +104,10 @@ SCHEMAS: dict[str, Any] = {
     "AuditEntry": _obj({
         "seq": {"type": "integer"}, "day": DAY, "actor": {"type": ["string", "null"]},
         "action": {"type": "string"}, "target": {"type": ["string", "null"]},
-        "entry_hash": {"type": "string"}}),
+        "entry_hash": {"type": "string"},
+        "signed_by": {"type": ["string", "null"],
+                      "description": "Key id of the reviewer signature the entry carries "
+                                     "(S17); null when the action is token-authenticated"}}),
     "Alert": _obj({"alert_id": UUID, "day": DAY, "account_id": UUID,
                    "kind": {"enum": ["bulk_open", "bulk_export"]},
                    "count": {"type": "integer"}}),

@@ -114,11 +114,14 @@ def test_cases_link_people_sources_merge(rv):
 
 
 def test_admin_audit_view_verifies_and_remembers_the_head(rv):
-    rv.submit()
-    rv.driver("coord").page("/inbox/")
+    report = rv.submit()
+    rv.driver("coord").page(f"/reports/{report.report_id}")  # a decrypt, signed by coord (S17)
     ada = rv.driver("ada", unlock=False)
     page = ada.page("/audit/")
     assert "login" in page
+    coord_key = rv.instance.people["coord"].key_id
+    assert f"<td><code>{coord_key[:8]}</code></td></tr>" in page  # the key_request entry
+    assert "token only" in page  # logins are token-authenticated
     verified = ada.post("/audit/verify", token_from="/audit/").get_data(as_text=True)
     assert "The chain verifies" in verified
     again = ada.post("/audit/verify", token_from="/audit/").get_data(as_text=True)
