@@ -153,22 +153,21 @@ def inbox_consent_payload(day: str) -> dict:
 
 def seed_demo_reports(config: HavenConfig) -> list[str]:
     """Seal and store the demo reports with one consent event each; return their receipts."""
-    from intake.chain_heads import ChainHeads
     from intake.inbox import FROM_REPORTER
     from intake.reporter_inbox import sealed_head
-    from intake.services import HEADS_DIR, PEPPER_FILE, load_bundle, load_pepper
+    from intake.services import PEPPER_FILE, load_bundle, load_pepper
     from intake.submissions import EVENT_TYPE, REPORT_TYPE, checked_envelope
     from vault import store
     from vault.canonical import utc_day
     from vault.db import make_engine, session_factory, transaction
     from vault.events import ZERO_HASH
     from vault.receipts import derive_receipt_keys, lookup_hash, new_receipt
+    from vault.reply_store import set_reporter_head
     from vault.seal import seal_report, seal_reporter_event
 
     published = load_bundle(config)  # verified against the pinned fingerprint, today
     bundle = published.parsed
     pepper = load_pepper(config.keys_dir / PEPPER_FILE)
-    heads = ChainHeads(config.instance_dir / HEADS_DIR)
     day = utc_day()
     receipts = []
     sessions = session_factory(make_engine(config.database_url))
@@ -191,6 +190,7 @@ def seed_demo_reports(config: HavenConfig) -> list[str]:
                 stanzas={s.key_id.hex(): s.sealed_key for s in parsed.stanzas},
             )
             store.add_event(session, sealed.report_id, FROM_REPORTER, 1, event.envelope, day)
-            heads.write(lookup, sealed_head(keys, 1, event.event_hash), store.as_day(day))
+            set_reporter_head(session, sealed.report_id, sealed_head(keys, 1, event.event_hash),
+                              day)
         receipts.append(receipt)
     return receipts

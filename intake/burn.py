@@ -1,11 +1,11 @@
 """Burn my receipt (S6): the reporter makes their receipt useless from now on.
 
 The reporter's signed, sealed ``receipt_burned`` event (vault/SPEC.md §6.1) is stored, and in
-the same transaction the receipt lookup is removed, every reply and the reporter-sealed
-status are deleted (``vault.reply_store.burn_receipt``), and the reporter's sealed chain
-head is deleted. Afterwards the receipt reaches the same ``UnknownReceipt`` as a receipt
-that never existed — same code path, same page, same status — so a seized receipt opens
-nothing and tells nothing. The report stays for the reviewers: burning is not withdrawing.
+the same transaction the receipt lookup is removed and every reply, the reporter-sealed
+status and the reporter's sealed chain head are deleted (``vault.reply_store.burn_receipt``).
+Afterwards the receipt reaches the same ``UnknownReceipt`` as a receipt that never existed —
+same code path, same page, same status — so a seized receipt opens nothing and tells
+nothing. The report stays for the reviewers: burning is not withdrawing.
 
 The audit entry says that a receipt was burned and how many replies went, and names no
 report: the intake holds no audit-target key, and needs none for this.
@@ -43,7 +43,6 @@ def burn(services, lookup_id: bytes, envelope: bytes, *, seq: int, server_sealed
     from vault import audit
     from vault.canonical import utc_day
     from vault.db import transaction
-    from vault.receipts import lookup_hash
     from vault.reply_store import burn_receipt
 
     if len(envelope) > services.intake_config.max_envelope_bytes:
@@ -51,13 +50,10 @@ def burn(services, lookup_id: bytes, envelope: bytes, *, seq: int, server_sealed
     parsed = checked_envelope(envelope, services.bundle, expected_type=EVENT_TYPE,
                               server_sealed=server_sealed)
     day = utc_day()
-    hashed = lookup_hash(services.pepper, lookup_id)
     with transaction(services.sessions) as session:
         record = append_reporter_event(session, services, lookup_id, parsed.report_id,
                                        envelope, seq=seq, day=day)
         burned = burn_receipt(session, record.id, day)
         audit.append(session, actor=REPORTER_ACTOR, action="receipt.burn", day=day,
                      detail={"replies_deleted": burned.replies_deleted})
-    # After the commit: the head is reachable only through a receipt lookup, which is gone.
-    services.heads.delete(hashed)
     return burned.replies_deleted

@@ -28,7 +28,7 @@ class InboxView:
     status_epoch: int
     replies: tuple  # vault.store.EventRecord, direction to_reporter
     next_seq: int  # the seq the reporter's next event must carry (SPEC §6.1: from 1)
-    head: bytes | None  # the reporter's sealed chain head (intake/chain_heads.py)
+    head: bytes | None  # the reporter's sealed chain head (vault.reply_store.reporter_head)
     replies_deleted: int = 0  # earlier replies deleted after the reporter read them (S6)
     reply_retention_days: int = 30  # replies go this many days after first shown
 
@@ -80,8 +80,7 @@ def read_inbox(services, lookup_id: bytes) -> InboxView:
     from vault import store
     from vault.canonical import utc_day
     from vault.db import transaction
-    from vault.receipts import lookup_hash
-    from vault.reply_store import record_replies_fetched, reply_counts
+    from vault.reply_store import record_replies_fetched, reply_counts, reporter_head
 
     with transaction(services.sessions) as session:
         record = find_report(session, services.pepper, lookup_id)
@@ -89,7 +88,7 @@ def read_inbox(services, lookup_id: bytes) -> InboxView:
         if replies:
             record_replies_fetched(session, record.id, replies[-1].seq, utc_day())
         return InboxView(
-            head=services.heads.read(lookup_hash(services.pepper, lookup_id)),
+            head=reporter_head(session, record.id),
             report_id=record.id,
             state=record.state,
             server_sealed=record.server_sealed,
@@ -137,12 +136,11 @@ def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: in
     the report with the event or not at all. The server cannot read the event; the
     reviewer checks each blob against the signed, sealed entry inside it (SPEC §4.2).
     """
-    from intake.chain_heads import MAX_HEAD_BYTES
     from intake.errors import TooLarge
     from vault import store
     from vault.canonical import utc_day
     from vault.db import transaction
-    from vault.receipts import lookup_hash
+    from vault.reply_store import MAX_HEAD_BYTES, set_reporter_head
 
     if len(envelope) > services.intake_config.max_envelope_bytes:
         raise TooLarge("this message is larger than the site accepts")
@@ -157,8 +155,7 @@ def store_reporter_event(services, lookup_id: bytes, envelope: bytes, *, seq: in
         if withdraw:
             store.mark_withdrawn(session, record.id, day)
         # Inside the unit of work: if the head cannot be kept, the event is not kept either.
-        services.heads.write(lookup_hash(services.pepper, lookup_id), head,
-                             store.as_day(day))
+        set_reporter_head(session, record.id, head, day)
     return seq
 
 

@@ -17,7 +17,6 @@ from flask import request
 from flask_limiter import Limiter
 
 from haven.config import HavenConfig
-from intake.chain_heads import ChainHeads
 from intake.config import IntakeConfig
 from intake.errors import IntakeConfigError
 from intake.pow import ProofOfWork, SpentStore, shared_pow_key
@@ -25,7 +24,6 @@ from intake.ratelimit import RotatingAddressKey, address_key_for
 from intake.site import SiteBuild, build_site
 
 PEPPER_FILE = "lookup-pepper.key"
-HEADS_DIR = "intake-heads"
 PEPPER_BYTES = 32
 log = logging.getLogger("haven.intake")
 
@@ -53,7 +51,6 @@ class IntakeServices:
     uploads: object  # vault.uploads.Uploads
     nojs_slots: threading.BoundedSemaphore
     argon2_slots: threading.BoundedSemaphore  # bounded concurrent argon2id (no-JS inbox, S4)
-    heads: ChainHeads  # reporters' sealed chain heads (intake/chain_heads.py)
 
 
 def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeServices:
@@ -92,7 +89,6 @@ def build_services(config: HavenConfig, intake_config: IntakeConfig) -> IntakeSe
         uploads=uploads,
         nojs_slots=threading.BoundedSemaphore(intake_config.nojs_concurrency),
         argon2_slots=threading.BoundedSemaphore(2),
-        heads=ChainHeads(config.instance_dir / HEADS_DIR),
     )
 
 

@@ -16,7 +16,9 @@ What is stored in plaintext, and why (S7; vault/SPEC.md lists the same):
   once the reporter burned the receipt;
 - ``replies_fetched_seq`` and ``events.fetched_day``: which replies the reporter fetched,
   and the day, so they are deleted N days later (S6);
-- ``server_sealed``: whether the no-JS path sealed the report (it is in the header too).
+- ``server_sealed``: whether the no-JS path sealed the report (it is in the header too);
+- ``reporter_head`` is ciphertext (sealed to the reporter's own reply key), kept here rather
+  than on an intake host's disk so every intake host, backups and purge see it.
 
 Decided against: a plaintext ``urgent`` column. Anyone who reads the database (a stolen
 disk, a seized server) would learn exactly which reporters are in the most danger; the
@@ -48,6 +50,9 @@ EVENT_DIRECTIONS = ("from_reporter", "to_reporter")
 UUID_LENGTH = 36
 BLOB_ID_LENGTH = 64
 KEY_ID_MAX_LENGTH = 64
+# The reporter's sealed chain head: an 80-byte crypto_box_seal of a small JSON object, with
+# room to spare; larger is refused (vault.reply_store.set_reporter_head, and a CHECK).
+REPORTER_HEAD_MAX_BYTES = 512
 
 
 class Base(DeclarativeBase):
@@ -73,6 +78,10 @@ class Report(Base):
     # is also the floor of the reply chain: replies up to it may have been deleted (S6).
     replies_fetched_seq: Mapped[int] = mapped_column(sa.Integer, default=0,
                                                      server_default="0")
+    # The reporter's chain head {seq, event_hash}, sealed to their own reply key: the
+    # server cannot read it (0009_reporter_head; vault.reply_store.set_reporter_head).
+    reporter_head: Mapped[bytes | None] = mapped_column(
+        sa.LargeBinary(REPORTER_HEAD_MAX_BYTES), nullable=True)
 
     stanzas: Mapped[list[Stanza]] = relationship(
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True
@@ -80,6 +89,8 @@ class Report(Base):
 
     __table_args__ = (
         sa.CheckConstraint("state IN ('active', 'withdrawn')", name="state"),
+        sa.CheckConstraint(f"length(reporter_head) <= {REPORTER_HEAD_MAX_BYTES}",
+                           name="reporter_head"),
     )
 
 

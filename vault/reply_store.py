@@ -15,10 +15,19 @@ access after a time. Haven does both, without relying on the reporter to remembe
   ``vault.store.next_event_seq`` continues the reply chain above it and ``add_event`` refuses
   a reply at or below it: a deleted seq is never reused.
 - **Burn.** ``burn_receipt`` removes the receipt lookup (``lookup_hash`` = NULL), deletes every
-  reply and the reporter-sealed status, and raises the floor to the last reply: from then on
-  the receipt opens nothing, and answers exactly like a receipt that never existed. The
-  report and the reporter's own events stay for the reviewers; the reporter's signed
-  ``receipt_burned`` event (SPEC §6.1) tells them the channel is closed.
+  reply, the reporter-sealed status and the reporter's sealed chain head, and raises the
+  floor to the last reply: from then on the receipt opens nothing, and answers exactly like
+  a receipt that never existed. The report and the reporter's own events stay for the
+  reviewers; the reporter's signed ``receipt_burned`` event (SPEC §6.1) tells them the
+  channel is closed.
+- **The reporter's chain head.** Reporter events are sealed to the reviewers, so a returning
+  reporter cannot read their own chain; with each event they send the new head
+  ``{"seq", "event_hash"}`` sealed to their own reply key, which the intake keeps in
+  ``reports.reporter_head`` (``set_reporter_head``, in the event's own transaction) and serves
+  back (``reporter_head``). It lives in the vault, not on an intake host, so a follow-up may
+  reach any host behind the same database, backups carry it, a burn clears it and a purge
+  deletes it with the report. The server cannot read it; replacing it only breaks the
+  reporter's next event, which reviewers would see as a fork.
 
 The reporter's current status survives reply retention: the vault API keeps a copy of the
 newest ``status`` reply, sealed to the reporter key, in ``reports.status_sealed``
@@ -35,11 +44,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from vault.errors import InvalidRecord, UnknownReport
-from vault.models import Event, Report
+from vault.models import REPORTER_HEAD_MAX_BYTES, Event, Report
 from vault.store_records import DayLike, as_day, check_report_id
 
 TO_REPORTER = "to_reporter"
 DEFAULT_REPLY_RETENTION_DAYS = 30
+MAX_HEAD_BYTES = REPORTER_HEAD_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -141,8 +151,35 @@ def delete_fetched_replies(session: Session, today: DayLike, retention_days: int
     return RepliesDeleted(int(reports), int(result.rowcount))  # type: ignore[attr-defined]
 
 
+def reporter_head(session: Session, report_id: str) -> bytes | None:
+    """The reporter's sealed chain head, or None before their first event or after a burn."""
+    head = _report(session, report_id).reporter_head
+    return bytes(head) if head is not None else None
+
+
+def set_reporter_head(session: Session, report_id: str, sealed: bytes, day: DayLike) -> None:
+    """Keep the reporter's new sealed chain head, in the open unit of work of their event.
+
+    The row is locked and must still have its receipt lookup: a head written beside a burn
+    that committed first would outlive the burn, so the event fails instead (as if the
+    receipt were unknown, which it now is). ``day`` is the event's day (last change).
+    """
+    if not isinstance(sealed, (bytes, bytearray)) or not 0 < len(sealed) <= MAX_HEAD_BYTES:
+        raise InvalidRecord(f"a reporter head must be 1 to {MAX_HEAD_BYTES} bytes")
+    day = as_day(day)
+    session.flush()  # then re-read the locked row: a burn may have committed meanwhile
+    report = session.get(Report, check_report_id(report_id), with_for_update=True,
+                         populate_existing=True)
+    if report is None or report.lookup_hash is None:
+        raise UnknownReport("no report for this receipt")
+    report.reporter_head = bytes(sealed)
+    report.last_change_day = max(report.last_change_day, day)
+    session.flush()
+
+
 def burn_receipt(session: Session, report_id: str, day: DayLike) -> BurnedReceipt:
-    """Make the receipt useless: no lookup, no replies, no reporter-sealed status.
+    """Make the receipt useless: no lookup, no replies, no reporter-sealed status or chain
+    head.
 
     The report, its stanzas, blobs and the reporter's own events stay (burning is not a
     withdrawal). The floor rises to the last reply so the reviewers' chain stays whole.
@@ -155,6 +192,7 @@ def burn_receipt(session: Session, report_id: str, day: DayLike) -> BurnedReceip
         .execution_options(synchronize_session=False))
     report.lookup_hash = None
     report.status_sealed = None
+    report.reporter_head = None
     report.replies_fetched_seq = max(report.replies_fetched_seq, int(last))
     report.last_change_day = max(report.last_change_day, as_day(day))
     session.flush()

@@ -54,11 +54,13 @@ SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON upload_sessions TO %I', :
 SELECT format('GRANT SELECT, INSERT ON events TO %I', :'intake_role')
 \gexec
 -- Replies served to the receipt holder are stamped with the day (deleted N days later, S6);
--- burning the receipt removes its lookup, the replies and the reporter-sealed status.
+-- burning the receipt removes its lookup, the replies, the reporter-sealed status and the
+-- chain head. With each reporter event the intake keeps the reporter's new chain head,
+-- sealed to the reporter (reports.reporter_head: ciphertext the intake cannot read).
 SELECT format('GRANT UPDATE (fetched_day) ON events TO %I', :'intake_role')
 \gexec
-SELECT format('GRANT UPDATE (replies_fetched_seq, lookup_hash, status_sealed) ON reports TO %I',
-              :'intake_role')
+SELECT format('GRANT UPDATE (replies_fetched_seq, lookup_hash, status_sealed, reporter_head) '
+              'ON reports TO %I', :'intake_role')
 \gexec
 SELECT format('GRANT DELETE ON events TO %I', :'intake_role')
 \gexec

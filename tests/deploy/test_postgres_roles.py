@@ -101,6 +101,8 @@ def test_each_role_is_refused_what_it_must_not_do(cluster, tmp_path):
             _refused(intake, f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
         _refused(intake, "UPDATE reports SET envelope = 'x'")
         _refused(intake, "UPDATE reports SET lookup_hash = 'x'")
+        intake.execute("UPDATE reports SET reporter_head = '\\x01'")  # its one new column
+        _refused(intake, "UPDATE reports SET lookup_hash = 'y', reporter_head = '\\x02'")
         _refused(intake, "DELETE FROM reports")
         _refused(intake, "DELETE FROM events WHERE direction = 'from_reporter'")
         _refused(intake, "DELETE FROM blob_store_chunks")
@@ -203,6 +205,35 @@ def test_the_intake_works_under_its_role(cluster, tmp_path):
         "pow": _pow(client, "receipt", hashlib.sha256(prepared.lookup_id).hexdigest())})
     assert inbox.status_code == 200, inbox.get_json()
     assert inbox.get_json()["report_id"] == submitted.get_json()["report_id"]
+    _reporter_event_under_the_intake_role(client, api_instance, prepared)
+
+
+def _reporter_event_under_the_intake_role(client, api_instance, prepared) -> None:
+    """A reporter event and its sealed chain head (reports.reporter_head), written by the
+    intake role in one transaction, served back on the next visit."""
+    from intake.reporter_inbox import sealed_head
+    from vault.bundle import verify_bundle
+    from vault.canonical import b64decode, b64encode, utc_day
+    from vault.events import ZERO_HASH
+    from vault.receipts import derive_receipt_keys
+    from vault.seal import seal_reporter_event
+
+    keys = derive_receipt_keys(prepared.receipt, api_instance.config.instance_id)
+    bundle = verify_bundle(api_instance.bundle_doc, _fingerprint(api_instance),
+                           today=utc_day(), min_serial=1)
+    event = seal_reporter_event(prepared.report_id, 1, ZERO_HASH, "message",
+                                {"text": "more", "day": utc_day()}, bundle=bundle,
+                                receipt_keys=keys, day=utc_day())
+    head = sealed_head(keys, 1, event.event_hash)
+    added = client.post("/api/v1/inbox/events", json={
+        "lookup_id": b64encode(prepared.lookup_id), "envelope": b64encode(event.envelope),
+        "seq": 1, "head": b64encode(head)})
+    assert added.status_code == 201, added.get_json()
+    again = client.post("/api/v1/inbox", json={
+        "lookup_id": b64encode(prepared.lookup_id),
+        "pow": _pow(client, "receipt", hashlib.sha256(prepared.lookup_id).hexdigest())})
+    assert again.get_json()["next_seq"] == 2
+    assert b64decode(again.get_json()["head"]) == head
 
 
 def _fingerprint(api_instance) -> str:

@@ -2,7 +2,7 @@
    here (argon2id), only the lookup id is sent (after a proof of work); replies and status
    are opened and their reviewer signatures checked here; the reporter's own events are
    signed with the receipt key, sealed to the reviewers, and chained across visits through a
-   head sealed to the reporter's own reply key (intake/chain_heads.py). */
+   head sealed to the reporter's own reply key, kept in the vault (reports.reporter_head). */
 (function () {
   "use strict";
   var STATUS_KEYS = ["new", "triaged", "under_verification", "verified", "release_drafted",

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from haven.demo_reports import INBOX_CONSENT_SCOPES, seed_demo_reports
 from haven.instance import AccountSpec, create_instance
-from intake.chain_heads import ChainHeads
 from intake.inbox import FROM_REPORTER
-from intake.services import HEADS_DIR, PEPPER_FILE, load_bundle, load_pepper
+from intake.services import PEPPER_FILE, load_bundle, load_pepper
 from reviewer.report_fields import narrative, risk_flags, triage_defaults
 from vault import store
 from vault.canonical import utc_day
@@ -16,6 +15,7 @@ from vault.db import make_engine, session_factory, transaction
 from vault.events import consent_state
 from vault.open import open_report, open_reporter_events
 from vault.receipts import derive_receipt_keys, lookup_hash
+from vault.reply_store import reporter_head
 
 FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "argon2_parallelism": 1}
 
@@ -39,7 +39,6 @@ def test_seeded_reports_open_with_fields_and_consent_and_receipts_find_them(
     pair = created.reviewer_keys["vera"]
     bundle = load_bundle(config).parsed
     pepper = load_pepper(config.keys_dir / PEPPER_FILE)
-    heads = ChainHeads(config.instance_dir / HEADS_DIR)
     opened_reports = []
     with transaction(session_factory(make_engine(config.database_url))) as session:
         assert len(store.list_reports(session)) == 3
@@ -48,7 +47,8 @@ def test_seeded_reports_open_with_fields_and_consent_and_receipts_find_them(
             lookup = lookup_hash(pepper, keys.lookup_id)
             record = store.find_report_by_lookup(session, lookup)
             assert record is not None
-            assert heads.read(lookup) is not None  # the reporter can send the next event
+            # The reporter can send the next event: their sealed chain head is in the vault.
+            assert reporter_head(session, record.id) is not None
             opened = open_report(record.envelope, pair.key_id, pair.x25519_sk, bundle)
             assert opened.report_id == record.id
             assert opened.reporter_signing_pk == keys.signing_pk

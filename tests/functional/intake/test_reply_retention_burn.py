@@ -195,7 +195,7 @@ def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake
                                                            intake_kit, reporter):
     from vault import audit
     from vault.db import session_factory, transaction
-    from vault.receipts import lookup_hash
+    from vault.reply_store import reporter_head, set_reporter_head
 
     report_id, keys, _ = reporter
     h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
@@ -203,8 +203,8 @@ def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake
                                    status_copy=True)
     intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
     services = intake_client.application.extensions["haven_intake"]
-    services.heads.write(lookup_hash(services.pepper, keys.lookup_id), b"head",
-                         dt.date.today())
+    with transaction(services.sessions) as session:  # as a reporter event leaves it
+        set_reporter_head(session, report_id, b"sealed head", dt.date.today())
     burned = intake_client.post("/api/v1/inbox/burn",
                                 json=_burn_body(intake_instance, intake_kit, keys, report_id))
     assert burned.status_code == 200, burned.get_json()
@@ -215,7 +215,8 @@ def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake
     again = intake_client.post("/api/v1/inbox/burn",
                                json=_burn_body(intake_instance, intake_kit, keys, report_id, 2))
     assert again.status_code == 404
-    assert services.heads.read(lookup_hash(services.pepper, keys.lookup_id)) is None
+    with transaction(services.sessions) as session:
+        assert reporter_head(session, report_id) is None  # the chain head went with the burn
     engine = _engine(intake_instance)
     with engine.connect() as conn:
         row = conn.execute(sa.text("SELECT lookup_hash, status_sealed, state, "

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from nacl.signing import SigningKey
 
-from vault import audit, blobs, store
+from vault import audit, blobs, reply_store, store
 from vault.backup import BackupSources, create_backup, load_identities
 from vault.db import make_engine, migrate, session_factory, transaction
 from vault.errors import BackupError
@@ -46,6 +46,7 @@ def _seed(database_url, blob_dir, checkpoint):
                          bundle_serial=1, server_sealed=False, lookup_hash=os.urandom(32),
                          stanzas={"rev-a": os.urandom(80)}, blob_ids=[blob.blob_id])
         store.add_event(session, report_id, "from_reporter", 0, os.urandom(256), DAY)
+        reply_store.set_reporter_head(session, report_id, os.urandom(80), DAY)
         audit.append(session, actor="system", action="report.receive",
                      target=audit.target_hash(bytes(32), report_id), day=DAY)
         audit.sign_head(session, checkpoint, DAY)
@@ -57,8 +58,8 @@ def _snapshot(database_url):
     engine = make_engine(database_url)
     with engine.connect() as conn:
         rows = {
-            "reports": conn.execute(sa.select(Report.id, Report.envelope, Report.lookup_hash))
-            .all(),
+            "reports": conn.execute(sa.select(Report.id, Report.envelope, Report.lookup_hash,
+                                              Report.reporter_head)).all(),
             "events": conn.execute(sa.select(Event.seq, Event.sealed)).all(),
         }
     engine.dispose()
@@ -103,6 +104,10 @@ def test_round_trip_keeps_ciphertext_and_audit_chain(tmp_path, database_url, cus
     try:
         with session_factory(engine)() as session:
             assert audit.verify_log(session, checkpoint.verify_key).size == 1
+            # The reporter's sealed chain head came along: their next event can chain on.
+            kept = reply_store.reporter_head(session, report_id)
+            assert kept is not None
+            assert len(kept) == 80
             assert store.get_report(session, report_id).blob_ids == (blob_id,)
         with transaction(session_factory(engine)) as session:  # sequences still work
             store.add_event(session, report_id, "to_reporter", 0, b"reply", DAY)
