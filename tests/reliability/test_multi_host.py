@@ -5,7 +5,8 @@ connects as the least-privilege intake role (deploy/postgres/roles.sql, grants.s
 keeps blobs in the database blob store (vault.blobs_pg). Every upload acknowledged by one
 host is complete on the other, a report naming it is accepted there, and its plaintext
 comes back byte for byte through either host's backend and through the vault API (as its
-own role, on the same store); no blob touches a local disk.
+own role, on the same store); no blob touches a local disk. A reporter's follow-up chains on
+through the other host: their sealed chain head is in the vault too.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def test_uploads_acknowledged_by_one_host_are_readable_on_the_other(
             submitted = rkit.post_submission(session, other.url, prepared)
         assert submitted.status_code == 201, submitted.text
         sent[submitted.json()["report_id"]] = (prepared.envelope, plain)
+    _a_follow_up_reaches_the_other_host(instance, hosts, prepared, owner_url)
 
     stored = rkit.stored_reports(instance)
     for host_dir in (tmp_path / "host-a", tmp_path / "host-b"):
@@ -113,6 +115,44 @@ def test_uploads_acknowledged_by_one_host_are_readable_on_the_other(
         local = [p for p in (host_dir / "blobs").rglob("*") if p.is_file()]
         assert local == [], "a blob or part file was left on a host's disk"
     _reviewers_fetch_through_the_vault_api(instance, server, names, sent)
+
+
+def _a_follow_up_reaches_the_other_host(instance, hosts, prepared, owner_url) -> None:
+    """The reporter's first event goes through host A; their next visit reaches host B, which
+    serves the sealed chain head A stored (in the vault, not on A's disk) and chains the
+    no-JS follow-up on it; the reviewers verify one unbroken chain."""
+    from intake.reporter_inbox import sealed_head
+    from vault import open as vault_open
+    from vault.canonical import b64encode, utc_day
+    from vault.events import ZERO_HASH
+    from vault.receipts import derive_receipt_keys
+    from vault.seal import seal_reporter_event
+
+    keys = derive_receipt_keys(prepared.receipt, instance.config.instance_id)
+    first = seal_reporter_event(prepared.report_id, 1, ZERO_HASH, "message",
+                                {"text": "first, through host A", "day": utc_day()},
+                                bundle=instance.bundle(), receipt_keys=keys, day=utc_day())
+    with requests.Session() as session:
+        added = session.post(f"{hosts[0].url}/api/v1/inbox/events", timeout=30, json={
+            "lookup_id": b64encode(prepared.lookup_id), "envelope": b64encode(first.envelope),
+            "seq": 1, "head": b64encode(sealed_head(keys, 1, first.event_hash))})
+        assert added.status_code == 201, added.text
+        follow_up = session.post(f"{hosts[1].url}/inbox/nojs/act", timeout=60, data={
+            "receipt": prepared.receipt, "action": "message",
+            "message": "second, through host B"})
+    assert follow_up.status_code == 200, follow_up.text
+    assert "Sent, signed with your receipt." in follow_up.text
+    engine = sa.create_engine(owner_url)
+    with engine.connect() as conn:
+        sealed = [row[0] for row in conn.execute(sa.text(
+            "SELECT sealed FROM events WHERE report_id = :r AND direction = 'from_reporter' "
+            "ORDER BY seq"), {"r": prepared.report_id})]
+    engine.dispose()
+    pair = next(iter(instance.created.reviewer_keys.values()))
+    events = vault_open.open_reporter_events(
+        sealed, pair.key_id, pair.x25519_sk, instance.bundle(),
+        reporter_signing_pk=keys.signing_pk, report_id=prepared.report_id)
+    assert [(e.seq, e.type) for e in events] == [(1, "message"), (2, "message")]
 
 
 def _reviewers_fetch_through_the_vault_api(instance, server, names, sent) -> None:
