@@ -214,6 +214,25 @@ def submit_over_http(base_url: str, instance: IntakeInstance, fields: dict | Non
 
 
 @pytest.fixture
+def submitted_report(intake_client, intake_instance, intake_kit):
+    """A minimal report submitted through the API: (report id, receipt keys, receipt)."""
+    sealed, keys, receipt = intake_kit.sealed_report(intake_instance, intake_kit.minimal_fields)
+    body = intake_kit.submission_body(intake_client, sealed.envelope, keys.lookup_id)
+    assert intake_client.post("/api/v1/submissions", json=body).status_code == 201
+    return sealed.report_id, keys, receipt
+
+
+def open_inbox(client, lookup_id: bytes):
+    """POST /api/v1/inbox for a lookup id, with its proof of work."""
+    import hashlib
+
+    from vault.canonical import b64encode
+
+    pow_ = solve_pow(client, "receipt", hashlib.sha256(lookup_id).hexdigest())
+    return client.post("/api/v1/inbox", json={"lookup_id": b64encode(lookup_id), "pow": pow_})
+
+
+@pytest.fixture
 def intake_kit():
     """The helpers above, for test modules (conftest modules are not importable by name)."""
     import types
@@ -223,6 +242,7 @@ def intake_kit():
         sealed_report=sealed_report, submission_body=submission_body, upload_blob=upload_blob,
         wire_chunks=wire_chunks, open_report=open_report, minimal_fields=MINIMAL_FIELDS,
         reviewer_reply=reviewer_reply, submit_over_http=submit_over_http,
+        open_inbox=open_inbox,
     )
 
 

@@ -4,32 +4,17 @@ across visits, consent changes and withdrawal recorded at once; wrong receipts r
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from vault.canonical import b64encode, utc_day
 
 
-@pytest.fixture
-def submitted(intake_client, intake_instance, intake_kit):
-    sealed, keys, receipt = intake_kit.sealed_report(intake_instance, intake_kit.minimal_fields)
-    body = intake_kit.submission_body(intake_client, sealed.envelope, keys.lookup_id)
-    assert intake_client.post("/api/v1/submissions", json=body).status_code == 201
-    return sealed.report_id, keys, receipt
-
-
-def _open(client, kit, lookup_id: bytes):
-    pow_ = kit.solve_pow(client, "receipt", hashlib.sha256(lookup_id).hexdigest())
-    return client.post("/api/v1/inbox", json={"lookup_id": b64encode(lookup_id), "pow": pow_})
-
-
 def test_the_inbox_opens_with_the_lookup_id_and_returns_only_data(
-        intake_client, intake_kit, submitted):
-    report_id, keys, _receipt = submitted
-    response = _open(intake_client, intake_kit, keys.lookup_id)
+        intake_client, intake_kit, submitted_report):
+    report_id, keys, _receipt = submitted_report
+    response = intake_kit.open_inbox(intake_client, keys.lookup_id)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = response.get_json()
@@ -48,13 +33,13 @@ def test_a_wrong_receipt_gets_404_and_misses_are_rate_limited(
     instance = intake_kit.build_instance(tmp_path, database_url,
                                          intake={"limit_receipt": "3 per hour"})
     client = create_app(instance.config).test_client()
-    statuses = [_open(client, intake_kit, bytes([n]) * 32).status_code for n in range(5)]
+    statuses = [intake_kit.open_inbox(client, bytes([n]) * 32).status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]
-    assert _open(client, intake_kit, bytes([9]) * 32).get_json() is not None
+    assert intake_kit.open_inbox(client, bytes([9]) * 32).get_json() is not None
 
 
-def test_the_receipt_proof_of_work_is_required(intake_client, submitted):
-    _report_id, keys, _ = submitted
+def test_the_receipt_proof_of_work_is_required(intake_client, submitted_report):
+    _report_id, keys, _ = submitted_report
     response = intake_client.post("/api/v1/inbox", json={"lookup_id": b64encode(keys.lookup_id)})
     assert response.status_code == 403
 
@@ -75,31 +60,31 @@ def _event_body(instance, keys, report_id, *, seq, prev_hash, kind, payload, kit
 
 
 def test_reporter_events_chain_across_visits_and_withdrawal_is_immediate(
-        intake_client, intake_instance, intake_kit, submitted):
+        intake_client, intake_instance, intake_kit, submitted_report):
     from vault.events import ZERO_HASH
 
-    report_id, keys, _ = submitted
+    report_id, keys, _ = submitted_report
     body, first = _event_body(intake_instance, keys, report_id, seq=1, prev_hash=ZERO_HASH,
                               kind="message", payload={"text": "more", "day": utc_day()},
                               kit=intake_kit)
     assert intake_client.post("/api/v1/inbox/events", json=body).status_code == 201
     again = intake_client.post("/api/v1/inbox/events", json=body)
     assert again.status_code == 400  # seq 1 is taken: the next must be 2
-    view = _open(intake_client, intake_kit, keys.lookup_id).get_json()
+    view = intake_kit.open_inbox(intake_client, keys.lookup_id).get_json()
     assert view["next_seq"] == 2
     assert view["head"] is not None
     body, _ = _event_body(intake_instance, keys, report_id, seq=2, prev_hash=first.event_hash,
                           kind="withdrawal", payload={"day": utc_day()}, kit=intake_kit)
     body["withdraw_report"] = True
     assert intake_client.post("/api/v1/inbox/events", json=body).status_code == 201
-    assert _open(intake_client, intake_kit, keys.lookup_id).get_json()["state"] == "withdrawn"
+    assert intake_kit.open_inbox(intake_client, keys.lookup_id).get_json()["state"] == "withdrawn"
 
 
 def test_an_event_for_another_report_is_refused(intake_client, intake_instance, intake_kit,
-                                                 submitted):
+                                                 submitted_report):
     from vault.events import ZERO_HASH
 
-    _report_id, keys, _ = submitted
+    _report_id, keys, _ = submitted_report
     body, _ = _event_body(intake_instance, keys, "7d2f4b1e-9a8c-4d3e-8f2a-1b2c3d4e5f60", seq=1,
                           prev_hash=ZERO_HASH, kind="message",
                           payload={"text": "x", "day": utc_day()}, kit=intake_kit)
@@ -109,10 +94,10 @@ def test_an_event_for_another_report_is_refused(intake_client, intake_instance, 
 
 
 def test_nojs_inbox_shows_verified_replies_and_acts(
-        intake_client, intake_instance, intake_kit, submitted):
+        intake_client, intake_instance, intake_kit, submitted_report):
     from vault.events import ZERO_HASH
 
-    report_id, keys, receipt = submitted
+    report_id, keys, receipt = submitted_report
     intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
                               kind="reply",
                               payload={"text": "We received your report.", "day": utc_day()})
@@ -157,8 +142,8 @@ def test_nojs_inbox_with_a_wrong_receipt_is_404(intake_client):
     assert bad.status_code == 404
 
 
-def test_nojs_consent_for_un_scopes_needs_the_victim(intake_client, submitted):
-    _report_id, _keys, receipt = submitted
+def test_nojs_consent_for_un_scopes_needs_the_victim(intake_client, submitted_report):
+    _report_id, _keys, receipt = submitted_report
     response = intake_client.post("/inbox/nojs/act", data={
         "receipt": receipt, "action": "consent", "given_by": "not_asked",
         "scope-un_confidential": "grant"})
@@ -167,10 +152,10 @@ def test_nojs_consent_for_un_scopes_needs_the_victim(intake_client, submitted):
 
 
 def test_nojs_inbox_shows_the_status_and_the_signed_withdrawal_acknowledgement(
-        intake_client, intake_instance, submitted, intake_kit):
+        intake_client, intake_instance, submitted_report, intake_kit):
     from vault.events import ZERO_HASH
 
-    report_id, keys, receipt = submitted
+    report_id, keys, receipt = submitted_report
     first = intake_kit.reviewer_reply(
         intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH, kind="status",
         payload={"status": "under_verification", "day": utc_day()})
@@ -184,7 +169,7 @@ def test_nojs_inbox_shows_the_status_and_the_signed_withdrawal_acknowledgement(
 
 
 def test_a_reply_signed_by_a_key_outside_the_bundle_is_not_verified(
-        intake_client, intake_instance, submitted):
+        intake_client, intake_instance, submitted_report):
     from nacl.signing import SigningKey
 
     from vault import store
@@ -192,7 +177,7 @@ def test_a_reply_signed_by_a_key_outside_the_bundle_is_not_verified(
     from vault.db import make_engine, session_factory, transaction
     from vault.events import ZERO_HASH, sign_event
 
-    report_id, keys, receipt = submitted
+    report_id, keys, receipt = submitted_report
     forged = sign_event(report_id, 1, ZERO_HASH, "reply", {"text": "Send us your address."},
                         signing_key=SigningKey.generate())
     sealed = seal_box(bytes(16) + forged, keys.reply_pk)
@@ -206,13 +191,13 @@ def test_a_reply_signed_by_a_key_outside_the_bundle_is_not_verified(
 
 
 def test_a_file_added_event_attaches_its_uploaded_file(intake_client, intake_instance,
-                                                      intake_kit, submitted):
+                                                      intake_kit, submitted_report):
     import os
 
     from vault.attachments import seal_attachment_bytes
     from vault.events import ZERO_HASH
 
-    report_id, keys, _ = submitted
+    report_id, keys, _ = submitted_report
     blob, entry = seal_attachment_bytes("later.pdf", "application/pdf", os.urandom(70_000))
     intake_kit.upload_blob(intake_client, blob, entry)
     body, _ = _event_body(intake_instance, keys, report_id, seq=1, prev_hash=ZERO_HASH,

@@ -6,26 +6,12 @@ the reviewers see the signed burn."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pytest
 import sqlalchemy as sa
 
 from vault.canonical import b64encode, utc_day
 from vault.events import ZERO_HASH
-
-
-@pytest.fixture
-def reporter(intake_client, intake_instance, intake_kit):
-    sealed, keys, receipt = intake_kit.sealed_report(intake_instance, intake_kit.minimal_fields)
-    body = intake_kit.submission_body(intake_client, sealed.envelope, keys.lookup_id)
-    assert intake_client.post("/api/v1/submissions", json=body).status_code == 201
-    return sealed.report_id, keys, receipt
-
-
-def _open(client, kit, lookup_id: bytes):
-    pow_ = kit.solve_pow(client, "receipt", hashlib.sha256(lookup_id).hexdigest())
-    return client.post("/api/v1/inbox", json={"lookup_id": b64encode(lookup_id), "pow": pow_})
 
 
 def _engine(instance):
@@ -59,19 +45,19 @@ def _age_fetches(instance, report_id, seqs, days_ago: int):
 
 
 def test_fetches_are_recorded_by_day_and_only_advance(intake_client, intake_instance,
-                                                      intake_kit, reporter):
+                                                      intake_kit, submitted_report):
     from vault import reply_store
     from vault.db import session_factory, transaction
 
-    report_id, keys, _ = reporter
+    report_id, keys, _ = submitted_report
     h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
     intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
     assert _fetch_state(intake_instance, report_id) == ({1: None, 2: None}, 0)
-    assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
+    assert intake_kit.open_inbox(intake_client, keys.lookup_id).status_code == 200
     today = utc_day()
     assert _fetch_state(intake_instance, report_id) == ({1: today, 2: today}, 2)
     old = _age_fetches(intake_instance, report_id, [1], 10)
-    assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
+    assert intake_kit.open_inbox(intake_client, keys.lookup_id).status_code == 200
     # A later visit never moves the first-shown day of a reply, nor the mark, back or on.
     assert _fetch_state(intake_instance, report_id) == ({1: old, 2: today}, 2)
     engine = _engine(intake_instance)
@@ -81,8 +67,9 @@ def test_fetches_are_recorded_by_day_and_only_advance(intake_client, intake_inst
     assert _fetch_state(intake_instance, report_id) == ({1: old, 2: today}, 2)
 
 
-def test_the_no_js_inbox_records_fetches_too(intake_client, intake_instance, reporter, intake_kit):
-    report_id, keys, receipt = reporter
+def test_the_no_js_inbox_records_fetches_too(intake_client, intake_instance, submitted_report,
+                                             intake_kit):
+    report_id, keys, receipt = submitted_report
     intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
     page = intake_client.post("/inbox/nojs", data={"receipt": receipt})
     assert page.status_code == 200
@@ -92,7 +79,7 @@ def test_the_no_js_inbox_records_fetches_too(intake_client, intake_instance, rep
 
 
 def test_purge_deletes_only_replies_read_n_days_ago_and_keeps_status_and_chain(
-        intake_client, intake_instance, intake_kit, reporter):
+        intake_client, intake_instance, intake_kit, submitted_report):
     from intake.reporter_inbox import current_status, open_replies
     from vault import audit, store
     from vault.blobs import FileBlobBackend
@@ -100,13 +87,13 @@ def test_purge_deletes_only_replies_read_n_days_ago_and_keeps_status_and_chain(
     from vault.errors import EventConflict
     from vault.retention import run_purge
 
-    report_id, keys, receipt = reporter
+    report_id, keys, receipt = submitted_report
     h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
     h2 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1,
                                    kind="status", payload={"status": "verified"},
                                    status_copy=True)
     h3 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=3, prev_hash=h2)
-    assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
+    assert intake_kit.open_inbox(intake_client, keys.lookup_id).status_code == 200
     _age_fetches(intake_instance, report_id, [1, 2], 30)
     _age_fetches(intake_instance, report_id, [3], 29)
     # Never fetched:
@@ -143,15 +130,15 @@ def test_purge_deletes_only_replies_read_n_days_ago_and_keeps_status_and_chain(
 
 
 def test_zero_days_deletes_every_fetched_reply_and_the_next_reply_continues(
-        intake_client, intake_instance, intake_kit, reporter):
+        intake_client, intake_instance, intake_kit, submitted_report):
     from vault import store
     from vault.blobs import FileBlobBackend
     from vault.db import session_factory, transaction
     from vault.retention import run_purge
 
-    report_id, keys, _ = reporter
+    report_id, keys, _ = submitted_report
     h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH)
-    assert _open(intake_client, intake_kit, keys.lookup_id).status_code == 200
+    assert intake_kit.open_inbox(intake_client, keys.lookup_id).status_code == 200
     engine = _engine(intake_instance)
     factory = session_factory(engine)
     run_purge(factory, FileBlobBackend(intake_instance.config.blob_dir), today=utc_day(),
@@ -162,7 +149,7 @@ def test_zero_days_deletes_every_fetched_reply_and_the_next_reply_continues(
         assert store.next_event_seq(session, report_id, "to_reporter") == 2
     engine.dispose()
     intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=2, prev_hash=h1)
-    view = _open(intake_client, intake_kit, keys.lookup_id).get_json()
+    view = intake_kit.open_inbox(intake_client, keys.lookup_id).get_json()
     assert [r["seq"] for r in view["replies"]] == [2]
     assert view["replies_deleted"] == 1
 
@@ -192,12 +179,12 @@ def _reporter_events(instance, kit, keys, report_id):
 
 
 def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake_instance,
-                                                           intake_kit, reporter):
+                                                           intake_kit, submitted_report):
     from vault import audit
     from vault.db import session_factory, transaction
     from vault.reply_store import reporter_head, set_reporter_head
 
-    report_id, keys, _ = reporter
+    report_id, keys, _ = submitted_report
     h1 = intake_kit.reviewer_reply(intake_instance, report_id, keys, seq=1, prev_hash=ZERO_HASH,
                                    kind="status", payload={"status": "triaged"},
                                    status_copy=True)
@@ -208,8 +195,8 @@ def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake
     burned = intake_client.post("/api/v1/inbox/burn",
                                 json=_burn_body(intake_instance, intake_kit, keys, report_id))
     assert burned.status_code == 200, burned.get_json()
-    after = _open(intake_client, intake_kit, keys.lookup_id)
-    never = _open(intake_client, intake_kit, bytes(range(32)))
+    after = intake_kit.open_inbox(intake_client, keys.lookup_id)
+    never = intake_kit.open_inbox(intake_client, bytes(range(32)))
     assert (after.status_code, after.get_data()) == (never.status_code, never.get_data())
     assert sorted(after.headers.keys()) == sorted(never.headers.keys())
     again = intake_client.post("/api/v1/inbox/burn",
@@ -234,8 +221,8 @@ def test_a_burned_receipt_answers_exactly_like_a_wrong_one(intake_client, intake
 
 
 def test_burning_needs_the_next_seq_and_the_report_of_the_receipt(
-        intake_client, intake_instance, intake_kit, reporter):
-    report_id, keys, _ = reporter
+        intake_client, intake_instance, intake_kit, submitted_report):
+    report_id, keys, _ = submitted_report
     wrong_seq = _burn_body(intake_instance, intake_kit, keys, report_id, seq=3)
     assert intake_client.post("/api/v1/inbox/burn", json=wrong_seq).status_code == 400
     services = intake_client.application.extensions["haven_intake"]
@@ -245,8 +232,8 @@ def test_burning_needs_the_next_seq_and_the_report_of_the_receipt(
 
 
 def test_burn_without_javascript_has_a_confirmation_step(intake_client, intake_instance,
-                                                         intake_kit, reporter):
-    report_id, keys, receipt = reporter
+                                                         intake_kit, submitted_report):
+    report_id, keys, receipt = submitted_report
     page = intake_client.post("/inbox/nojs", data={"receipt": receipt}).get_data(as_text=True)
     assert 'id="burn-start"' in page
     assert "Burning is not withdrawing" in page
