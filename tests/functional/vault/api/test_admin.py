@@ -3,9 +3,11 @@ retired keys, and the audit log endpoints."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 from nacl.signing import SigningKey
 
@@ -13,6 +15,7 @@ from vault import accounts, store
 from vault.access import grant_access
 from vault.api.testkit import PASSPHRASE, PASSWORD, add_report, wrapped_for
 from vault.canonical import b64decode, b64encode, utc_day
+from vault.errors import NoAccess
 from vault.keys import ReviewerKeyPair
 from vault.models import AuditEntry, Stanza
 from vault.reviewer_models import ReviewerKey
@@ -211,7 +214,25 @@ def test_a_retired_key_gets_nothing_sealed_after_retirement(vapi_client, vapi_in
     assert put.status_code == 409  # no live key: cannot be on duty
     answer = vapi_client.get(f"/api/v1/reports/{later}/stanza",
                              headers=vapi_signed("otto", "key_request", later))
-    assert answer.status_code == 403
+    assert answer.status_code == 403  # a retired key cannot sign a request (S17) ...
+    # ... and the access rule underneath refuses the forced stanza on its own (S6, S14):
+    # even with a forced assignment, only the key's retired state stands in the way.
+    from vault import reviewer_store
+    from vault.api.access import access_for
+    from vault.reviewer_models import Assignment
+
+    with vapi_instance.sessions()() as session, session.begin():
+        session.add(Assignment(report_id=later, key_id=otto.key_id, account_id=otto.account_id,
+                               assigned_by=otto.account_id,
+                               day=dt.date.fromisoformat(utc_day()),
+                               grant_document="{}"))
+        session.flush()
+        view = reviewer_store.get_account(session, otto.account_id)
+        with pytest.raises(NoAccess):
+            access_for(session, view, later)
+        session.execute(sa.update(ReviewerKey).where(ReviewerKey.key_id == otto.key_id)
+                        .values(state="active"))
+        assert access_for(session, view, later).key_id == otto.key_id  # the rule, not luck
 
 
 def _forged_grant(instance, report_id, envelope, coord, grantee_key_id):
