@@ -10,7 +10,6 @@ import pytest
 
 from vault.canonical import utc_day
 
-PASSWORD = "release test password"  # noqa: S105 - test accounts
 PASSPHRASE = "release test passphrase"  # noqa: S105 - test keys
 FIELDS = {
     "form_version": 1,
@@ -20,29 +19,13 @@ FIELDS = {
 }
 
 
-def sign_in(browser, world, username: str):  # type: ignore[no-untyped-def]
-    page = browser.new_context().new_page()
-    base = world.reviewer_url
-    account = next(a for a in world.created.accounts if a.username == username)
-    code = world.totp.code(username, account.totp_secret)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=totp]", code)
-    page.click("button[type=submit]")
-    page.goto(f"{base}/key/unlock")
-    page.fill("input[name=passphrase]", PASSPHRASE)
-    page.click("main button[type=submit]")
-    return page
-
-
 @pytest.mark.browser
 def test_release_form_in_chromium(browser, served_release_world):
     world = served_release_world
     world.seed_matching(6, random.Random(7))
     world.seed_matching(1, random.Random(8), acts=["threats"])
     report = world.submit(FIELDS)
-    vera = sign_in(browser, world, "vera")
+    vera = world.browser_reviewer(browser, "vera")
     errors = []
     vera.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     base = world.reviewer_url
@@ -78,7 +61,7 @@ def test_release_form_in_chromium(browser, served_release_world):
     assert vera.locator("#gate-verdict").inner_text() == "All eight rules hold."
     assert vera.locator("text=Approve, sign and send").count() == 0  # not the approver
 
-    coord = sign_in(browser, world, "coord")
+    coord = world.browser_reviewer(browser, "coord")
     coord.goto(f"{base}/release/reports/{report.report_id}")
     coord.fill("#approve-pass", PASSPHRASE)
     coord.click("text=Approve, sign and send")

@@ -14,7 +14,6 @@ import pytest
 from reviewer.unworkflow.sealing import open_package
 from vault.canonical import utc_day
 
-PASSWORD = "release test password"  # noqa: S105 - test accounts
 PASSPHRASE = "release test passphrase"  # noqa: S105 - test keys
 FIELDS = {
     "form_version": 1,
@@ -31,22 +30,6 @@ FIELDS = {
 }
 
 
-def sign_in(browser, world, username: str):  # type: ignore[no-untyped-def]
-    page = browser.new_context(accept_downloads=True).new_page()
-    base = world.reviewer_url
-    account = next(a for a in world.created.accounts if a.username == username)
-    code = world.totp.code(username, account.totp_secret)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=totp]", code)
-    page.click("button[type=submit]")
-    page.goto(f"{base}/key/unlock")
-    page.fill("input[name=passphrase]", PASSPHRASE)
-    page.click("main button[type=submit]")
-    return page
-
-
 @pytest.mark.browser
 def test_coordinator_goes_from_the_board_to_a_sent_package(browser, served_un_world):
     world, identity_path = served_un_world
@@ -58,7 +41,7 @@ def test_coordinator_goes_from_the_board_to_a_sent_package(browser, served_un_wo
     vera.post(f"{path}/checklist", {"un_link": "y"}, token_from=path)
 
     base = world.reviewer_url
-    coord = sign_in(browser, world, "coord")
+    coord = world.browser_reviewer(browser, "coord", downloads=True)
     errors: list[str] = []
     coord.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     today = dt.date.fromisoformat(utc_day())
@@ -83,7 +66,7 @@ def test_coordinator_goes_from_the_board_to_a_sent_package(browser, served_un_wo
     assert coord.locator(".transmission-draft").count() == 1
     assert coord.locator("text=Approve, encrypt and export").count() == 0  # not the approver
 
-    cora = sign_in(browser, world, "cora")
+    cora = world.browser_reviewer(browser, "cora", downloads=True)
     cora.goto(f"{base}/transmissions/{report.report_id}")
     cora.fill(".transmission-draft input[name=passphrase]", PASSPHRASE)
     cora.click("text=Approve, encrypt and export")

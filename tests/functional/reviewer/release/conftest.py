@@ -125,6 +125,21 @@ class World:
     def reviewer(self, username: str) -> Reviewer:
         return Reviewer(self, username)
 
+    def browser_reviewer(self, browser, username: str, *, downloads: bool = False):  # type: ignore[no-untyped-def]
+        """The same person in Chromium against the served reviewer app: signed in (password
+        and a fresh TOTP code) with the key unlocked; returns the page."""
+        page = browser.new_context(accept_downloads=downloads).new_page()
+        account = next(a for a in self.created.accounts if a.username == username)
+        page.goto(f"{self.reviewer_url}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=totp]", self.totp.code(username, account.totp_secret))
+        page.click("button[type=submit]")
+        page.goto(f"{self.reviewer_url}/key/unlock")
+        page.fill("input[name=passphrase]", PASSPHRASE)
+        page.click("main button[type=submit]")
+        return page
+
     def submit(self, fields: dict[str, Any], *,
                files: tuple[tuple[str, str, bytes], ...] = ()) -> Reported:
         """Seal and store a report (and its attachments) as the intake does."""
