@@ -150,6 +150,53 @@ def serve_wsgi(app, port: int | None = None) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+CASEBASE_TODAY = "2026-11-23"
+
+
+@pytest.fixture
+def casebase_with_public_cases(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
+    """``make(partner=None)`` -> a case base app (its day fixed at ``CASEBASE_TODAY``) holding
+    the five public cases, ingested as signed packages under a trusted key as ``make run``
+    does; ``partner=(username, password)`` also creates a partner account. Disposed after."""
+    from nacl.signing import SigningKey
+
+    from casebase.accounts import create_partner
+    from casebase.app import create_app
+    from casebase.bootstrap import (
+        admin_signers,
+        bootstrap_admins,
+        default_admin_paths,
+        seed_public_cases,
+        trust_key,
+    )
+    from casebase.config import CasebaseConfig
+    from casebase.keyfiles import public_key_text
+
+    apps = []
+
+    def make(partner: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
+        keys = tmp_path / f"casebase-keys-{len(apps)}"
+        config = CasebaseConfig(database_url=database_url, keys_dir=keys,
+                                secret_key=secrets.token_hex(32), publication_delay_days=0)
+        app = create_app(config, today=lambda: CASEBASE_TODAY)
+        release = SigningKey.generate()
+        with app.extensions["casebase"]["sessions"]() as session:
+            bootstrap_admins(session, keys, CASEBASE_TODAY)
+            signers = admin_signers(session, default_admin_paths(keys))
+            trust_key(session, "haven-public-cases", public_key_text(release), signers,
+                      CASEBASE_TODAY)
+            seed_public_cases(session, release, CASEBASE_TODAY)
+            if partner:
+                create_partner(session, partner[0], "partner-org", partner[1], CASEBASE_TODAY)
+            session.commit()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["casebase"]["engine"].dispose()
+
+
 @pytest.fixture
 def live_server():
     """``with live_server(app) as url:`` — see serve_wsgi."""

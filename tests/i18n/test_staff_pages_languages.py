@@ -107,36 +107,10 @@ def test_reviewer_pages_show_no_latin_script_word(tmp_path, database_url, live_s
 
 
 @pytest.fixture
-def i18n_casebase_app(tmp_path, database_url):
-    from nacl.signing import SigningKey
-
-    from casebase.accounts import create_partner
-    from casebase.app import create_app
-    from casebase.bootstrap import (
-        admin_signers,
-        bootstrap_admins,
-        default_admin_paths,
-        seed_public_cases,
-        trust_key,
-    )
-    from casebase.config import CasebaseConfig
-    from casebase.keyfiles import public_key_text
-
-    today = "2026-11-23"
-    config = CasebaseConfig(database_url=database_url, keys_dir=tmp_path / "keys",
-                            secret_key="c" * 64, publication_delay_days=0)
-    app = create_app(config, today=lambda: today)
+def i18n_casebase_app(casebase_with_public_cases):
+    app = casebase_with_public_cases(partner=("partner-i18n", "a partner password"))
     app.config["WTF_CSRF_ENABLED"] = False  # the partner logs in from the test client
-    release = SigningKey.generate()
-    with app.extensions["casebase"]["sessions"]() as session:
-        bootstrap_admins(session, tmp_path / "keys", today)
-        signers = admin_signers(session, default_admin_paths(tmp_path / "keys"))
-        trust_key(session, "haven-public-cases", public_key_text(release), signers, today)
-        seed_public_cases(session, release, today)
-        create_partner(session, "partner-i18n", "partner-org", "a partner password", today)
-        session.commit()
-    yield app
-    app.extensions["casebase"]["engine"].dispose()
+    return app
 
 
 inventory = _load("staff_pages_inventory", _here.parent / "browser/a11y/page_inventory.py")

@@ -95,35 +95,8 @@ def test_every_reviewer_page_has_no_serious_accessibility_violation(
 
 
 @pytest.fixture
-def a11y_casebase_app(tmp_path, database_url):
-    from nacl.signing import SigningKey
-
-    from casebase.accounts import create_partner
-    from casebase.app import create_app
-    from casebase.bootstrap import (
-        admin_signers,
-        bootstrap_admins,
-        default_admin_paths,
-        seed_public_cases,
-        trust_key,
-    )
-    from casebase.config import CasebaseConfig
-    from casebase.keyfiles import public_key_text
-
-    today = "2026-11-23"
-    config = CasebaseConfig(database_url=database_url, keys_dir=tmp_path / "keys",
-                            secret_key="c" * 64, publication_delay_days=0)
-    app = create_app(config, today=lambda: today)
-    release = SigningKey.generate()
-    with app.extensions["casebase"]["sessions"]() as session:
-        bootstrap_admins(session, tmp_path / "keys", today)
-        signers = admin_signers(session, default_admin_paths(tmp_path / "keys"))
-        trust_key(session, "haven-public-cases", public_key_text(release), signers, today)
-        seed_public_cases(session, release, today)
-        create_partner(session, "partner-a11y", "partner-org", PARTNER_PASSWORD, today)
-        session.commit()
-    yield app
-    app.extensions["casebase"]["engine"].dispose()
+def a11y_casebase_app(casebase_with_public_cases):
+    return casebase_with_public_cases(partner=("partner-a11y", PARTNER_PASSWORD))
 
 
 def test_every_casebase_page_has_no_serious_accessibility_violation(

@@ -12,37 +12,12 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from nacl.signing import SigningKey
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-from casebase.app import create_app
-from casebase.bootstrap import (
-    admin_signers,
-    bootstrap_admins,
-    default_admin_paths,
-    seed_public_cases,
-    trust_key,
-)
-from casebase.config import CasebaseConfig
-from casebase.keyfiles import public_key_text
-
-TODAY = "2026-11-23"
 
 
 @pytest.fixture
-def cb_api_app(tmp_path, database_url):
-    config = CasebaseConfig(database_url=database_url, keys_dir=tmp_path / "keys",
-                            secret_key="k" * 64, publication_delay_days=0)
-    app = create_app(config, today=lambda: TODAY)
-    release = SigningKey.generate()
-    with app.extensions["casebase"]["sessions"]() as session:
-        bootstrap_admins(session, tmp_path / "keys", TODAY)
-        signers = admin_signers(session, default_admin_paths(tmp_path / "keys"))
-        trust_key(session, "haven-public-cases", public_key_text(release), signers, TODAY)
-        seed_public_cases(session, release, TODAY)
-        session.commit()
-    yield app
-    app.extensions["casebase"]["engine"].dispose()
+def cb_api_app(casebase_with_public_cases):
+    return casebase_with_public_cases()
 
 
 def test_api_conforms_to_its_openapi_document(cb_api_app):
