@@ -113,12 +113,11 @@ def _open_replies(sealed: list[bytes], keys: Any, bundle: Any, report_id: str) -
 
 
 def _proof_of_work(session: Any, base_url: str, binding: str) -> dict[str, str]:
-    from haven.commands.submit import solve_pow
+    from intake.pow import solve
 
     response = session.get(f"{base_url}/api/v1/pow", params={"scope": "receipt"},
                            timeout=HTTP_TIMEOUT)
     response.raise_for_status()
     challenge = response.json()
     return {"challenge": challenge["challenge"],
-            "counter": solve_pow(challenge["challenge"], binding,
-                                 int(challenge["difficulty"]))}
+            "counter": solve(challenge["challenge"], binding, int(challenge["difficulty"]))}

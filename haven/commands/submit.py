@@ -10,8 +10,8 @@ blob ids leave the machine. The receipt is printed once.
 
 Plain functions (tested without a network): ``load_bundle_document``,
 ``prepare_submission(fields, paths, bundle_doc, *, fingerprint, instance_id, today,
-min_serial, workdir) -> PreparedSubmission``, ``solve_pow(challenge, binding, difficulty)``,
-and ``send(prepared, intake_url, session)`` (the thin HTTP part).
+min_serial, workdir) -> PreparedSubmission`` and ``send(prepared, intake_url, session)`` (the
+thin HTTP part). Proofs of work are solved with the intake's own ``intake.pow.solve``.
 """
 
 from __future__ import annotations
@@ -119,23 +119,14 @@ def prepare_submission(
                               receipt_keys.lookup_id, files)
 
 
-def solve_pow(challenge: str, binding: str, difficulty: int) -> str:
-    """The intake's proof of work: SHA-256(challenge \\n binding \\n counter) with
-    ``difficulty`` leading zero bits."""
-    counter = 0
-    while True:
-        digest = hashlib.sha256(f"{challenge}\n{binding}\n{counter}".encode("ascii")).digest()
-        if int.from_bytes(digest, "big") >> (256 - difficulty) == 0:
-            return str(counter)
-        counter += 1
-
-
 def _pow(session: Any, intake: str, scope: str, binding: str) -> dict[str, str]:
+    from intake.pow import solve
+
     response = session.get(f"{intake}/api/v1/pow", params={"scope": scope}, timeout=HTTP_TIMEOUT)
     _check(response)
     challenge = response.json()
     return {"challenge": challenge["challenge"],
-            "counter": solve_pow(challenge["challenge"], binding, int(challenge["difficulty"]))}
+            "counter": solve(challenge["challenge"], binding, int(challenge["difficulty"]))}
 
 
 def _check(response: Any) -> None:

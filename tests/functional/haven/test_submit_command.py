@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from haven.commands.submit import prepare_submission, send, solve_pow
+from haven.commands.submit import prepare_submission, send
 from haven.config import load_config
 from haven.instance import AccountSpec, create_instance
+from intake.pow import solve as solve_pow
 from vault.errors import BundleRolledBack, FingerprintMismatch
 from vault.format import CHUNK_SIZE, check_upload_chunk
 from vault.open import open_attachment, open_report
