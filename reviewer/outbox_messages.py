@@ -11,6 +11,7 @@ import re
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from reviewer.release.errors import AnonymityUnavailable
 from reviewer.release.outbox import OutboxItem
 
 _UNREACHABLE = re.compile(r"unreachable \((\w+)\)")
@@ -39,23 +40,23 @@ def _case_base_answer(text: str) -> str:
     return text
 
 
-def anonymity_error(text: str) -> str:
-    """A reason the case base could not be asked for k (reviewer/release/anonymity.py)."""
-    if text.startswith("no case base API token at "):
-        path = text[len("no case base API token at "):].split(":", 1)[0]
+def anonymity_error(exc: Exception) -> str:
+    """Why the case base could not be asked for k (reviewer/release/anonymity.py), in the
+    reader's language; another release error is shown as it is."""
+    if not isinstance(exc, AnonymityUnavailable):
+        return str(exc)
+    detail = exc.detail
+    if exc.reason == "no_token":
         # The path and the command are typed as they are: shown as code in the sentence.
         sentence = Markup.escape(_("No case base API token at %(path)s: ask the case base for "
                                    "a partner token (%(command)s) and store it there."))
-        return sentence % {"path": Markup("<code>%s</code>") % path,
+        return sentence % {"path": Markup("<code>%s</code>") % detail["path"],
                            "command": Markup("<code>haven casebase token</code>")}
-    if match := re.fullmatch(r"the case base is unreachable \((\w+)\)", text):
-        return _("The case base could not be reached (%(error)s).", error=match.group(1))
-    if match := re.fullmatch(r"the case base refused the k-anonymity query \(HTTP (\d{3})\)",
-                             text):
-        return _("The case base answered with HTTP status %(status)s.", status=match.group(1))
-    if text.startswith("the case base answered the k query in an unknown shape"):
-        return _("The case base answered in a form this version does not read.")
-    return text
+    if exc.reason == "unreachable":
+        return _("The case base could not be reached (%(error)s).", error=detail["error"])
+    if exc.reason == "refused":
+        return _("The case base answered with HTTP status %(status)s.", status=detail["status"])
+    return _("The case base answered in a form this version does not read.")
 
 
 def translated_items(items: list[OutboxItem]) -> list[OutboxItem]:

@@ -207,7 +207,7 @@ def outbox():  # type: ignore[no-untyped-def]
     try:
         low = recheck_k(runtime)
     except ReleaseError as exc:
-        error = anonymity_error(str(exc))
+        error = anonymity_error(exc)
     return render_template("release_outbox.html", items=translated_items(runtime.outbox.items()),
                            low=low, error=error, settings=runtime.settings)
 

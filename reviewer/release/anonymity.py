@@ -58,7 +58,8 @@ class AnonymityClient:
         except (OSError, UnicodeDecodeError):
             raise AnonymityUnavailable(
                 f"no case base API token at {path}: ask the case base for a partner token "
-                "(haven casebase token) and store it there") from None
+                "(haven casebase token) and store it there", reason="no_token",
+                path=str(path)) from None
         return cls(settings.casebase_url, token)
 
     def counts(self, qi: Mapping[str, Any], recoding: Recoding,
@@ -72,17 +73,19 @@ class AnonymityClient:
                                        allow_redirects=False)
         except requests.RequestException as exc:
             raise AnonymityUnavailable(f"the case base is unreachable "
-                                       f"({type(exc).__name__})") from None
+                                       f"({type(exc).__name__})", reason="unreachable",
+                                       error=type(exc).__name__) from None
         if response.status_code != 200:  # noqa: PLR2004
             raise AnonymityUnavailable(f"the case base refused the k-anonymity query "
-                                       f"(HTTP {response.status_code})")
+                                       f"(HTTP {response.status_code})", reason="refused",
+                                       status=str(response.status_code))
         try:
             classes = response.json()["classes"]
             return {name: ClassCount(int(c["k"]), frozenset(c["act_categories"]))
                     for name, c in classes.items()}
         except (ValueError, KeyError, TypeError):
             raise AnonymityUnavailable("the case base answered the k query in an unknown "
-                                       "shape") from None
+                                       "shape", reason="unknown_shape") from None
 
 
 @dataclass(frozen=True)

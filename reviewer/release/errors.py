@@ -28,9 +28,18 @@ class DraftInvalid(ReleaseError):
 
 
 class AnonymityUnavailable(ReleaseError):
-    """The case base could not answer the k-anonymity query: the gate refuses (fail closed)."""
+    """The case base could not answer the k-anonymity query: the gate refuses (fail closed).
+
+    ``reason`` says why in a stable word (no_token, unreachable, refused, unknown_shape) and
+    ``detail`` holds its values, so a page can name it in the reader's language; the message
+    stays English for the gate's reasons and the logs."""
 
     code = "anonymity_unavailable"
+
+    def __init__(self, message: str, *, reason: str, **detail: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail
 
 
 class GateRefused(ReleaseError):
