@@ -165,7 +165,7 @@ def _intake_client(cluster: Cluster, api_instance):
 
 
 def _pow(client, scope: str, binding: str) -> dict:
-    from haven.commands.submit import solve_pow
+    from intake.pow import solve as solve_pow
 
     challenge = client.get(f"/api/v1/pow?scope={scope}").get_json()
     return {"challenge": challenge["challenge"],

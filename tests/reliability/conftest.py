@@ -142,7 +142,7 @@ def prepare(instance: Instance, workdir: Path, files=(), fields=None):
 
 
 def pow_for(session: requests.Session, url: str, scope: str, binding: str) -> dict:
-    from haven.commands.submit import solve_pow
+    from intake.pow import solve as solve_pow
 
     challenge = session.get(f"{url}/api/v1/pow", params={"scope": scope},
                             timeout=HTTP_TIMEOUT).json()

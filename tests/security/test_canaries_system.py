@@ -133,7 +133,7 @@ def _wait(url: str) -> None:
 
 
 def _pow(session, url: str, scope: str, binding: str) -> dict:
-    from haven.commands.submit import solve_pow
+    from intake.pow import solve as solve_pow
 
     challenge = session.get(f"{url}/api/v1/pow", params={"scope": scope}, timeout=30).json()
     return {"challenge": challenge["challenge"],
